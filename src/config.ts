@@ -1,0 +1,134 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of the environment. `loadConfig(process.env)` is called once, by main; every
+ * bad variable is reported at once, one line each, with how to fix it.
+ */
+
+export type RunMode = 'sandbox' | 'ws' | 'webhook';
+
+export interface LarkCredentials {
+  appId: string;
+  appSecret: string;
+  /** Base URL of the open platform (or of the sandbox stand-in). */
+  domain: string;
+  encryptKey?: string;
+  verificationToken?: string;
+}
+
+export interface AppConfig {
+  mode: RunMode;
+  port: number;
+  /** The sandbox serves a page for anyone who can reach it, so it stays on loopback. */
+  host: string;
+  logLevel: string;
+  dataDir: string;
+  databaseUrl?: string;
+  /** Path of the organisation file; the bundled example in sandbox mode. */
+  orgFile: string;
+  lark?: LarkCredentials;
+}
+
+export type ConfigResult = { ok: true; config: AppConfig } | { ok: false; problems: string[] };
+
+export const EXAMPLE_ORG_FILE = path.resolve(import.meta.dirname, '..', 'org.example.yaml');
+
+const LARK_DOMAINS: Record<string, string> = {
+  feishu: 'https://open.feishu.cn',
+  lark: 'https://open.larksuite.com',
+};
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const envSchema = z.object({
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL, e.g. postgres://user:pass@127.0.0.1:5432/yuqing')
+      .optional(),
+  ),
+  PORT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number from 0 to 65535 (0 picks a free port), e.g. PORT=3000')
+      .transform(Number)
+      .pipe(z.number().int().max(65535, 'must be a whole number from 0 to 65535, e.g. PORT=3000'))
+      .optional(),
+  ),
+  ORG_FILE: optionalText,
+  LOG_LEVEL: optionalText.pipe(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    }).optional(),
+  ),
+  LARK_APP_ID: optionalText.pipe(z.string().regex(/^cli_\w+$/, 'must look like cli_a1b2c3d4e5f60718 (开发者后台 → 凭证与基础信息)').optional()),
+  LARK_APP_SECRET: optionalText,
+  LARK_DOMAIN: optionalText.pipe(
+    z
+      .string()
+      .refine((value) => value in LARK_DOMAINS || /^https?:\/\/[^\s/]+/.test(value), 'must be feishu, lark, or a base URL such as https://open.feishu.cn')
+      .optional(),
+  ),
+  LARK_MODE: optionalText.pipe(z.enum(['ws', 'webhook'], { error: 'must be ws (long connection, default) or webhook' }).optional()),
+  LARK_ENCRYPT_KEY: optionalText,
+  LARK_VERIFICATION_TOKEN: optionalText,
+  DATA_DIR: optionalText,
+});
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env): ConfigResult {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+    });
+    return { ok: false, problems };
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const hasCredentials = Boolean(e.LARK_APP_ID || e.LARK_APP_SECRET);
+  if (e.LARK_APP_ID && !e.LARK_APP_SECRET) problems.push('LARK_APP_SECRET is not set: give the app secret that belongs to LARK_APP_ID');
+  if (!e.LARK_APP_ID && e.LARK_APP_SECRET) problems.push('LARK_APP_ID is not set: give the app id (cli_…) that belongs to LARK_APP_SECRET');
+  const mode: RunMode = hasCredentials ? (e.LARK_MODE ?? 'ws') : 'sandbox';
+  if (mode === 'webhook' && !e.LARK_ENCRYPT_KEY) {
+    problems.push('LARK_ENCRYPT_KEY is not set: webhook mode needs the Encrypt Key from 开发者后台 → 事件与回调 → 加密策略');
+  }
+  if (hasCredentials && !e.ORG_FILE) {
+    problems.push('ORG_FILE is not set: with Lark credentials the bot needs your organisation file; copy org.example.yaml to org.yaml, edit it, and set ORG_FILE=./org.yaml');
+  }
+  if (problems.length > 0) return { ok: false, problems };
+
+  const lark: LarkCredentials | undefined = hasCredentials
+    ? {
+        appId: e.LARK_APP_ID!,
+        appSecret: e.LARK_APP_SECRET!,
+        domain: LARK_DOMAINS[e.LARK_DOMAIN ?? 'feishu'] ?? e.LARK_DOMAIN!.replace(/\/+$/, ''),
+        encryptKey: e.LARK_ENCRYPT_KEY,
+        verificationToken: e.LARK_VERIFICATION_TOKEN,
+      }
+    : undefined;
+  return {
+    ok: true,
+    config: {
+      mode,
+      port: e.PORT ?? 3000,
+      host: mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0',
+      logLevel: e.LOG_LEVEL ?? 'info',
+      dataDir: path.resolve(e.DATA_DIR ?? './data'),
+      databaseUrl: e.DATABASE_URL,
+      orgFile: e.ORG_FILE ? path.resolve(e.ORG_FILE) : EXAMPLE_ORG_FILE,
+      lark,
+    },
+  };
+}
+
+/** The process's own environment; main calls this once. */
+export function loadConfigFromProcess(): ConfigResult {
+  return loadConfig(process.env);
+}

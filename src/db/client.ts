@@ -1,0 +1,28 @@
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres, { type Sql } from 'postgres';
+import * as schema from './schema/index.js';
+
+export type Db = PostgresJsDatabase<typeof schema>;
+/** A transaction handle; queries take `Db | Tx` so a use case can compose them in one transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface Database {
+  db: Db;
+  sql: Sql;
+  close(): Promise<void>;
+}
+
+export function connectDatabase(url: string, options: { max?: number } = {}): Database {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => undefined,
+    // Timestamps are always instants; keep postgres.js from guessing a local zone.
+    connection: { TimeZone: 'UTC', application_name: 'yuqing-bot' },
+  });
+  return {
+    db: drizzle(sql, { schema }),
+    sql,
+    close: () => sql.end({ timeout: 5 }),
+  };
+}

@@ -1,0 +1,42 @@
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+
+/** Something `/readyz` asks; later issues add the Lark connection. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<{ ok: boolean; detail?: string }>;
+}
+
+export interface HttpDeps {
+  log: Logger;
+  readiness: ReadinessCheck[];
+}
+
+export function createHttpApp({ log, readiness }: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(
+      readiness.map(async (probe) => {
+        try {
+          return { name: probe.name, ...(await probe.check()) };
+        } catch (error) {
+          return { name: probe.name, ok: false, detail: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+    const ready = results.every((result) => result.ok);
+    if (!ready) log.warn({ checks: results }, 'not ready');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
+  });
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found' });
+  });
+  return app;
+}
