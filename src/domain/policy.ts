@@ -66,7 +66,7 @@ export const policySchema = z
       .object({
         half_elapsed: z.boolean().default(true),
         due_soon: durationSchema.prefault('2h'),
-        /** Used instead of `due_soon` for clocks shorter than `due_soon`. */
+        /** Used instead of `due_soon` for clocks no longer than `due_soon` (a due-soon step at the start helps nobody). */
         due_soon_short: durationSchema.prefault('30m'),
         overdue_repeat_after: z.array(durationSchema).min(1).prefault(['12h', '24h', '48h']),
         /** After the last `overdue_repeat_after` step, repeat this often until met. */
