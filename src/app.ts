@@ -1,10 +1,19 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import { sql } from 'drizzle-orm';
+import type { Router } from 'express';
+import { COMMANDS } from '../commands/index.js';
 import type { AppConfig } from './config.js';
 import type { Clock } from './clock.js';
 import { openDatabase, type OpenedDatabase } from './db/open.js';
-import { createHttpApp } from './http/app.js';
+import { createHttpApp, type ReadinessCheck } from './http/app.js';
+import { webhookRouter } from './http/webhook.js';
+import { handleInbound, type InboundDeps } from './inbound/handle.js';
+import { createLarkClient } from './lark/client.js';
+import type { InboundEvent } from './lark/events.js';
+import { createLarkGateway } from './lark/gateway.js';
+import { OutboxSender } from './lark/outbox-sender.js';
+import { LongConnectionReceiver } from './lark/ws-receiver.js';
 import { loadOrgFile, type LoadedOrg } from './org/load.js';
 import { syncOrganisation } from './org/sync.js';
 
@@ -14,6 +23,8 @@ export interface RunningApp {
   org: LoadedOrg;
   /** The port actually listened on (PORT=0 picks a free one). */
   port: number;
+  /** The app's entry point for events, whichever receiver delivers them. */
+  handle(event: InboundEvent): ReturnType<typeof handleInbound>;
   close(): Promise<void>;
 }
 
@@ -28,46 +39,86 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-/** Composition root: organisation file → database → org sync → HTTP. */
+/** Composition root: organisation file → database → org sync → Lark transport → HTTP. */
 export async function startApp(config: AppConfig, deps: { clock: Clock; log: Logger }): Promise<RunningApp> {
   const { clock, log } = deps;
   // Read the organisation file first: a bad file should stop us before a database is started.
   const org = await loadOrgFile(config.orgFile);
   const database = await openDatabase(config, log);
-  let server: Server;
+  const stops: (() => Promise<void> | void)[] = [];
   try {
     const summary = await syncOrganisation(database.db, org, clock.now());
     log.info({ orgFile: org.path, ...summary }, 'organisation file synced');
 
-    const http = createHttpApp({
+    let sender: OutboxSender | undefined;
+    const inbound: InboundDeps = {
+      db: database.db,
+      clock,
       log,
-      readiness: [
-        {
-          name: 'database',
-          check: async () => {
-            await database.db.execute(sql`select 1`);
-            return { ok: true };
-          },
+      org: { timezone: org.org.timezone, policy: org.org.policy },
+      commands: COMMANDS,
+      afterCommit: () => sender?.wake(),
+    };
+    const handle = (event: InboundEvent) => handleInbound(inbound, event);
+    const readiness: ReadinessCheck[] = [
+      {
+        name: 'database',
+        check: async () => {
+          await database.db.execute(sql`select 1`);
+          return { ok: true };
         },
-      ],
-    });
-    server = createServer(http);
+      },
+    ];
+    const routers: Router[] = [];
+
+    if (config.lark) {
+      const client = createLarkClient(config.lark, log);
+      sender = new OutboxSender({ db: database.db, gateway: createLarkGateway(client), clock, log: log.child({ component: 'outbox' }) });
+      sender.start();
+      const running = sender;
+      stops.push(() => running.stop());
+      if (config.mode === 'webhook') {
+        routers.push(
+          webhookRouter({
+            db: database.db,
+            clock,
+            log: log.child({ component: 'webhook' }),
+            encryptKey: config.lark.encryptKey!,
+            verificationToken: config.lark.verificationToken,
+            maxAgeSeconds: config.lark.webhookMaxAgeSeconds,
+            handle,
+          }),
+        );
+      } else {
+        const receiver = new LongConnectionReceiver({ credentials: config.lark, log: log.child({ component: 'long-connection' }), handle });
+        receiver.start();
+        stops.push(() => receiver.stop());
+        readiness.push({ name: 'lark', check: async () => receiver.state() });
+      }
+    }
+
+    const server = createServer(createHttpApp({ log, readiness, routers }));
     const port = await listen(server, config.port, config.host);
-    const running = server;
+    stops.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
     return {
       config,
       database,
       org,
       port,
+      handle,
       close: async () => {
-        await new Promise<void>((resolve) => {
-          running.close(() => resolve());
-          running.closeAllConnections();
-        });
+        for (const stop of stops) await stop();
         await database.close();
       },
     };
   } catch (error) {
+    for (const stop of stops) await stop();
     await database.close();
     throw error;
   }

@@ -15,6 +15,8 @@ export interface LarkCredentials {
   domain: string;
   encryptKey?: string;
   verificationToken?: string;
+  /** Webhook requests older or newer than this are refused (replays inside it hit the dedupe keys). */
+  webhookMaxAgeSeconds: number;
 }
 
 export interface AppConfig {
@@ -76,6 +78,14 @@ const envSchema = z.object({
   LARK_MODE: optionalText.pipe(z.enum(['ws', 'webhook'], { error: 'must be ws (long connection, default) or webhook' }).optional()),
   LARK_ENCRYPT_KEY: optionalText,
   LARK_VERIFICATION_TOKEN: optionalText,
+  LARK_WEBHOOK_MAX_AGE: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be whole seconds, e.g. LARK_WEBHOOK_MAX_AGE=3600')
+      .transform(Number)
+      .pipe(z.number().int().min(60, 'must be at least 60 seconds').max(86_400, 'must be at most 86400 seconds (one day)'))
+      .optional(),
+  ),
   DATA_DIR: optionalText,
 });
 
@@ -111,6 +121,7 @@ export function loadConfig(env: Env): ConfigResult {
         domain: LARK_DOMAINS[e.LARK_DOMAIN ?? 'feishu'] ?? e.LARK_DOMAIN!.replace(/\/+$/, ''),
         encryptKey: e.LARK_ENCRYPT_KEY,
         verificationToken: e.LARK_VERIFICATION_TOKEN,
+        webhookMaxAgeSeconds: e.LARK_WEBHOOK_MAX_AGE ?? 3600,
       }
     : undefined;
   return {

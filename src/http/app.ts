@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 
 /** Something `/readyz` asks; later issues add the Lark connection. */
@@ -10,11 +10,15 @@ export interface ReadinessCheck {
 export interface HttpDeps {
   log: Logger;
   readiness: ReadinessCheck[];
+  /** Receivers (webhook routes, later the sandbox page). */
+  routers?: Router[];
 }
 
-export function createHttpApp({ log, readiness }: HttpDeps): Express {
+export function createHttpApp({ log, readiness, routers = [] }: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  for (const router of routers) app.use(router);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

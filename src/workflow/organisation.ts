@@ -1,7 +1,7 @@
 import { chatBindings, people, rosterOverrides } from '../db/schema/index.js';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { effectiveChatId, effectiveRoster, type RosterRole } from '../db/queries/organisation.js';
-import { auditedChange } from './audited.js';
+import { auditedChangeInTx } from './audited.js';
 
 export interface ChatBindingChange {
   unitCode: string;
@@ -13,8 +13,12 @@ export interface ChatBindingChange {
 
 /** Binds (or unbinds) a unit's chat from Feishu; kept across re-syncs of the organisation file. */
 export async function bindUnitChat(db: Db, change: ChatBindingChange): Promise<void> {
+  await db.transaction((tx) => bindUnitChatInTx(tx, change));
+}
+
+export async function bindUnitChatInTx(tx: Tx, change: ChatBindingChange): Promise<void> {
   const action = change.chatId ? 'org.chat.bound' : 'org.chat.unbound';
-  await auditedChange(db, { at: change.at, actor: change.actor, action, subject: `unit:${change.unitCode}` }, async (tx) => {
+  await auditedChangeInTx(tx, { at: change.at, actor: change.actor, action, subject: `unit:${change.unitCode}` }, async (tx) => {
     const before = await effectiveChatId(tx, change.unitCode);
     const row = { unitCode: change.unitCode, chatId: change.chatId, changedBy: change.actor, changedAt: change.at };
     await tx.insert(chatBindings).values(row).onConflictDoUpdate({ target: chatBindings.unitCode, set: row });
@@ -35,8 +39,12 @@ export interface RosterChange {
 
 /** Adds or removes a person in a unit's roster from chat; kept across re-syncs of the file. */
 export async function changeRoster(db: Db, change: RosterChange): Promise<void> {
+  await db.transaction((tx) => changeRosterInTx(tx, change));
+}
+
+export async function changeRosterInTx(tx: Tx, change: RosterChange): Promise<void> {
   const action = `org.roster.${change.role}.${change.present ? 'added' : 'removed'}`;
-  await auditedChange(db, { at: change.at, actor: change.actor, action, subject: `unit:${change.unitCode}` }, async (tx) => {
+  await auditedChangeInTx(tx, { at: change.at, actor: change.actor, action, subject: `unit:${change.unitCode}` }, async (tx) => {
     const before = await effectiveRoster(tx, change.unitCode);
     await tx
       .insert(people)

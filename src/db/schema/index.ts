@@ -1,2 +1,3 @@
 export * from './organisation.js';
 export * from './audit.js';
+export * from './transport.js';

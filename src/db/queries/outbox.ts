@@ -1,0 +1,128 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../client.js';
+import { outbox } from '../schema/index.js';
+
+/** A message body as Lark takes it. */
+export type OutgoingMessage = { msgType: 'text'; text: string } | { msgType: 'interactive'; card: Record<string, unknown> };
+
+/**
+ * Who receives a send. `unit` and `admins` are resolved when the row is sent (DESIGN.md §2a):
+ * a unit's bound chat, or its people one by one when it has none.
+ */
+export type SendTarget = { chatId: string } | { openId: string } | { unit: string } | { admins: true };
+
+export type OutboxCommand =
+  | { kind: 'send'; target: SendTarget; message: OutgoingMessage }
+  | { kind: 'reply'; messageId: string; chatId: string; message: OutgoingMessage }
+  | { kind: 'patch'; messageId: string; chatId: string; card: Record<string, unknown>; version: number }
+  | { kind: 'urgent'; messageId: string; chatId: string; openIds: string[] };
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/** Rows of one lane go out one at a time, oldest first. */
+export function laneOf(command: OutboxCommand): string {
+  if (command.kind !== 'send') return `chat:${command.chatId}`;
+  const target = command.target;
+  if ('chatId' in target) return `chat:${target.chatId}`;
+  if ('openId' in target) return `user:${target.openId}`;
+  if ('unit' in target) return `unit:${target.unit}`;
+  return 'admins';
+}
+
+function payloadOf(command: OutboxCommand): { target: unknown; payload: unknown } {
+  switch (command.kind) {
+    case 'send':
+      return { target: command.target, payload: { message: command.message } };
+    case 'reply':
+      return { target: { messageId: command.messageId, chatId: command.chatId }, payload: { message: command.message } };
+    case 'patch':
+      return { target: { messageId: command.messageId, chatId: command.chatId }, payload: { card: command.card, version: command.version } };
+    case 'urgent':
+      return { target: { messageId: command.messageId, chatId: command.chatId }, payload: { openIds: command.openIds } };
+  }
+}
+
+/**
+ * Queues a command in the caller's transaction. The key makes it idempotent: the same key twice
+ * is one row (a redelivered event cannot queue its reply again).
+ */
+export async function enqueueOutbox(db: DbOrTx, key: string, command: OutboxCommand, at: Date): Promise<void> {
+  const { target, payload } = payloadOf(command);
+  await db
+    .insert(outbox)
+    .values({ key, kind: command.kind, lane: laneOf(command), target, payload, createdAt: at, nextAttemptAt: at })
+    .onConflictDoNothing({ target: outbox.key });
+}
+
+/**
+ * Claims up to `limit` rows that are due and at the head of their lane, leasing them until
+ * `leaseUntil`. SKIP LOCKED and the lease keep two senders from ever taking the same row.
+ */
+export async function claimOutboxRows(db: DbOrTx, now: Date, leaseUntil: Date, limit: number): Promise<OutboxRow[]> {
+  const rows = await db.execute<{ id: number }>(sql`
+    with heads as (
+      select distinct on (lane) id from ${outbox}
+      where sent_at is null and dead_at is null
+      order by lane, id
+    )
+    select o.id from ${outbox} o join heads h on h.id = o.id
+    where o.next_attempt_at <= ${now.toISOString()}::timestamptz
+      and (o.claimed_until is null or o.claimed_until < ${now.toISOString()}::timestamptz)
+    order by o.id
+    limit ${limit}
+    for update of o skip locked`);
+  const ids = rows.map((row) => Number(row.id));
+  if (ids.length === 0) return [];
+  return db.update(outbox).set({ claimedUntil: leaseUntil }).where(inArray(outbox.id, ids)).returning();
+}
+
+export async function markOutboxSent(db: DbOrTx, id: number, at: Date, result: unknown): Promise<void> {
+  await db.update(outbox).set({ sentAt: at, claimedUntil: null, result, lastError: null }).where(eq(outbox.id, id));
+}
+
+/** Records partial progress (e.g. some recipients reached) and when to try again. */
+export async function markOutboxRetry(db: DbOrTx, id: number, next: Date, error: string, result: unknown): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: next, claimedUntil: null, lastError: error, result })
+    .where(eq(outbox.id, id));
+}
+
+/** Gives the row back untouched (paced: not our turn yet). */
+export async function releaseOutboxRow(db: DbOrTx, id: number, next: Date): Promise<void> {
+  await db.update(outbox).set({ nextAttemptAt: next, claimedUntil: null }).where(eq(outbox.id, id));
+}
+
+export async function markOutboxDead(db: DbOrTx, id: number, at: Date, error: string, result: unknown): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ deadAt: at, claimedUntil: null, lastError: error, result, attempts: sql`${outbox.attempts} + 1` })
+    .where(eq(outbox.id, id));
+}
+
+/** The newest version of a card already patched into a message (older patches are dropped). */
+export async function latestPatchedVersion(db: DbOrTx, messageId: string): Promise<number | undefined> {
+  const [row] = await db
+    .select({ version: sql<number | null>`max((${outbox.payload}->>'version')::int)` })
+    .from(outbox)
+    .where(and(eq(outbox.kind, 'patch'), sql`${outbox.target}->>'messageId' = ${messageId}`, sql`${outbox.sentAt} is not null`));
+  return row?.version ?? undefined;
+}
+
+/** A newer patch for the same message is waiting: this one can be skipped. */
+export async function newerPatchQueued(db: DbOrTx, messageId: string, version: number): Promise<boolean> {
+  const rows = await db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.kind, 'patch'),
+        isNull(outbox.sentAt),
+        isNull(outbox.deadAt),
+        sql`${outbox.target}->>'messageId' = ${messageId}`,
+        sql`(${outbox.payload}->>'version')::int > ${version}`,
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
+}

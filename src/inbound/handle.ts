@@ -1,0 +1,199 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { botAddedCard } from '../../cards/bot-added.js';
+import { noticeCard } from '../../cards/notice.js';
+import { describeArgProblems } from '../../commands/args.js';
+import { findCommand, usageText } from '../../commands/help.js';
+import { parseCommandLine } from '../../commands/parse.js';
+import type { CommandDefinition } from '../../commands/types.js';
+import type { Clock } from '../clock.js';
+import { isDomainError } from '../domain/errors.js';
+import type { Policy } from '../domain/policy.js';
+import type { Db, Tx } from '../db/client.js';
+import { insertSecurityEvent } from '../db/queries/audit.js';
+import { recordInboundEvent } from '../db/queries/inbound.js';
+import { findNewsOfficeUnit, unitsBoundToChat, unitsWithoutChat } from '../db/queries/organisation.js';
+import { enqueueOutbox, type OutgoingMessage } from '../db/queries/outbox.js';
+import { dedupeKeys, type InboundEvent } from '../lark/events.js';
+import { loadActor } from '../workflow/actor.js';
+import { RefusedError } from '../workflow/errors.js';
+import { bindUnitChatInTx } from '../workflow/organisation.js';
+
+/** What a card click is answered with (DESIGN.md §8): a toast and/or the whole new card. */
+export interface CardResponse {
+  toast?: { type: 'info' | 'success' | 'error' | 'warning'; content: string };
+  card?: { type: 'raw'; data: Record<string, unknown> };
+}
+
+export interface InboundDeps {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  org: { timezone: string; policy: Policy };
+  commands: readonly CommandDefinition<never>[];
+  /** Called after a commit that may have queued outbound messages (wakes the sender). */
+  afterCommit?: () => void;
+}
+
+const HELP_HINT = '发送“/舆情 帮助”查看全部命令。';
+
+/**
+ * The app's one entry point for everything Lark delivers. One transaction: the dedupe key, the
+ * effects and the outbound messages commit together, before the receiver answers Lark.
+ */
+export async function handleInbound(deps: InboundDeps, event: InboundEvent): Promise<CardResponse> {
+  const log = deps.log.child({ eventId: event.eventId, eventType: event.type });
+  const at = deps.clock.now();
+  let response: CardResponse = {};
+  const fresh = await deps.db.transaction(async (tx) => {
+    if (!(await recordInboundEvent(tx, dedupeKeys(event), event.type, at))) return false;
+    response = await dispatch(deps, tx, event, at, log);
+    return true;
+  });
+  if (!fresh) {
+    log.info('duplicate delivery ignored');
+    return event.type === 'card_action' ? { toast: { type: 'info', content: '该操作已处理' } } : {};
+  }
+  deps.afterCommit?.();
+  return response;
+}
+
+async function dispatch(deps: InboundDeps, tx: Tx, event: InboundEvent, at: Date, log: Logger): Promise<CardResponse> {
+  switch (event.type) {
+    case 'message':
+      await onMessage(deps, tx, event, at, log);
+      return {};
+    case 'card_action':
+      log.warn({ value: event.value }, 'card action with no handler');
+      return { toast: { type: 'warning', content: '这个卡片按钮已失效，请在最新的卡片上操作。' } };
+    case 'bot_added':
+      await onBotAdded(tx, event, at);
+      log.info({ chatId: event.chatId }, 'bot added to a chat');
+      return {};
+    case 'bot_removed':
+    case 'chat_disbanded':
+      await onChatLost(tx, event, at, log);
+      return {};
+    case 'unsupported':
+      log.debug('event type not handled');
+      return {};
+  }
+}
+
+type MessageEvent = Extract<InboundEvent, { type: 'message' }>;
+
+async function onMessage(deps: InboundDeps, tx: Tx, event: MessageEvent, at: Date, log: Logger): Promise<void> {
+  // Ignore other bots (and ourselves): only people give commands.
+  if (event.senderType !== 'user' || !event.senderOpenId) return;
+  let replies = 0;
+  const reply = async (db: Tx, message: OutgoingMessage) => {
+    replies += 1;
+    await enqueueOutbox(db, `reply:${event.messageId}:${replies}`, { kind: 'reply', messageId: event.messageId, chatId: event.chatId, message }, at);
+  };
+  const text = (db: Tx, lines: string[]) => reply(db, { msgType: 'text', text: lines.join('\n') });
+
+  if (event.messageType !== 'text') {
+    if (event.chatType === 'p2p') await text(tx, ['舆情助手只能读懂文字命令。', HELP_HINT]);
+    return;
+  }
+  const line = parseCommandLine(event.text, event.mentions);
+  if (!line.word) {
+    await text(tx, ['您好，我是舆情助手。', HELP_HINT]);
+    return;
+  }
+  const command = findCommand(deps.commands, line.word);
+  if (!command) {
+    await text(tx, [`没有“${line.word}”这个命令。${HELP_HINT}`, `您发送的是：${line.typed}`]);
+    return;
+  }
+  const args = command.args.safeParse(line.tokens);
+  if (!args.success) {
+    await text(tx, ['命令的参数不对：', ...describeArgProblems(args.error).map((p) => `• ${p}`), '', usageText(command), '', `您发送的是：${line.typed}`]);
+    return;
+  }
+  const actor = await loadActor(tx, event.senderOpenId);
+  const commandLog = log.child({ command: command.name, actor: event.senderOpenId });
+  try {
+    // A savepoint: a refused or failed command leaves nothing behind but its answer.
+    await tx.transaction(async (sp) => {
+      await command.run(
+        {
+          tx: sp,
+          now: at,
+          log: commandLog,
+          actor,
+          chat: { chatId: event.chatId, chatType: event.chatType },
+          org: deps.org,
+          reply: (message) => reply(sp, message),
+        },
+        args.data as never,
+        line.rest,
+      );
+    });
+    commandLog.info('command done');
+  } catch (error) {
+    if (error instanceof RefusedError) {
+      commandLog.warn({ action: error.action, reason: error.reasonCode }, 'command refused');
+      await insertSecurityEvent(tx, {
+        at,
+        kind: 'refused_action',
+        actor: event.senderOpenId,
+        action: error.action,
+        reason: error.reasonCode,
+        detail: { command: command.name, chatId: event.chatId, messageId: event.messageId },
+      });
+      await text(tx, [`无法执行：${error.messageZh}`, `您发送的是：${line.typed}`]);
+    } else if (isDomainError(error)) {
+      commandLog.info({ code: error.code }, 'command rejected its input');
+      await text(tx, [error.messageZh, '', usageText(command), '', `您发送的是：${line.typed}`]);
+    } else {
+      const reference = randomBytes(4).toString('hex');
+      commandLog.error({ err: error, reference }, 'command failed');
+      await text(tx, [`抱歉，处理这条命令时出错了（参考编号 ${reference}）。请稍后再试；如果反复出现，请把参考编号告诉系统管理员。`, `您发送的是：${line.typed}`]);
+    }
+  }
+}
+
+async function onBotAdded(tx: Tx, event: Extract<InboundEvent, { type: 'bot_added' }>, at: Date): Promise<void> {
+  const unbound = await unitsWithoutChat(tx);
+  await enqueueOutbox(
+    tx,
+    `bot-added:${event.eventId}`,
+    { kind: 'send', target: { chatId: event.chatId }, message: { msgType: 'interactive', card: botAddedCard({ unboundUnits: unbound }) } },
+    at,
+  );
+}
+
+/** Removed from a group, or the group disbanded: unbind its units; they fall back to private messages. */
+async function onChatLost(tx: Tx, event: Extract<InboundEvent, { type: 'bot_removed' | 'chat_disbanded' }>, at: Date, log: Logger): Promise<void> {
+  const codes = await unitsBoundToChat(tx, event.chatId);
+  if (codes.length === 0) return;
+  for (const unitCode of codes) {
+    await bindUnitChatInTx(tx, { unitCode, chatId: null, actor: `system:lark:${event.type}`, at });
+  }
+  log.warn({ chatId: event.chatId, units: codes }, 'lost a unit chat; units unbound');
+  const news = await findNewsOfficeUnit(tx);
+  if (!news) return;
+  const why = event.type === 'chat_disbanded' ? '工作群已解散' : '舆情助手被移出了工作群';
+  await enqueueOutbox(
+    tx,
+    `chat-lost:${event.eventId}`,
+    {
+      kind: 'send',
+      target: { unit: news.code },
+      message: {
+        msgType: 'interactive',
+        card: noticeCard({
+          title: '单位工作群已解除绑定',
+          colour: 'orange',
+          lines: [
+            `${why}，以下单位的工作群已解除绑定：${codes.join('、')}。`,
+            '在重新绑定之前，交办给这些单位的舆情会私聊发送给其负责人和联络人。',
+            '重新绑定：把舆情助手拉进单位工作群，然后发送 **@舆情助手 /舆情 绑定 <单位>**。',
+          ],
+        }),
+      },
+    },
+    at,
+  );
+}

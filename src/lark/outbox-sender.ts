@@ -1,0 +1,277 @@
+import { createHash, randomInt } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import {
+  claimOutboxRows,
+  enqueueOutbox,
+  latestPatchedVersion,
+  markOutboxDead,
+  markOutboxRetry,
+  markOutboxSent,
+  newerPatchQueued,
+  releaseOutboxRow,
+  type OutboxRow,
+  type OutgoingMessage,
+  type SendTarget,
+} from '../db/queries/outbox.js';
+import { LarkApiError, toLarkApiError, type LarkGateway, type Receiver } from './gateway.js';
+import { Pacer } from './pacer.js';
+import { receiverKey, resolveReceivers } from './recipients.js';
+
+/**
+ * Delivers the outbox (DESIGN.md §5). Rows are claimed with SKIP LOCKED and a lease, so any number
+ * of senders share the work and none sends a row twice; sends and replies carry a uuid derived
+ * from the row key, so a retry after a lost answer is absorbed by Lark. Rows still failing after
+ * 55 minutes (Lark keeps a uuid for one hour) are dead-lettered and the admins told.
+ */
+
+export interface OutboxSenderOptions {
+  db: Db;
+  gateway: LarkGateway;
+  clock: Clock;
+  log: Logger;
+  pacer?: Pacer;
+  /** Monotonic milliseconds for pacing (real elapsed time, not the business clock). */
+  monotonic?: () => number;
+  batchSize?: number;
+  leaseMs?: number;
+  deadAfterMs?: number;
+  idleMs?: number;
+}
+
+export interface SweepResult {
+  claimed: number;
+  sent: number;
+  retried: number;
+  dead: number;
+  paced: number;
+}
+
+interface Progress {
+  delivered: Record<string, string>;
+  failed: Record<string, string>;
+}
+
+type Outcome = 'sent' | 'retried' | 'dead' | 'paced';
+
+const MINUTE = 60_000;
+/** The message a reply was for is gone: post in the chat instead of losing the reply. */
+const REPLY_TARGET_GONE = new Set([230011, 230110]);
+
+/** Lark's uuid: ≤ 50 characters, the same for every retry of one delivery. */
+export function uuidFor(rowKey: string, receiver: string): string {
+  return `yq${createHash('sha256').update(`${rowKey}|${receiver}`).digest('hex').slice(0, 40)}`;
+}
+
+export function backoffMs(attempts: number): number {
+  return Math.min(60_000, 1000 * 2 ** Math.min(attempts, 6)) + randomInt(250);
+}
+
+export class OutboxSender {
+  private readonly pacer: Pacer;
+  private readonly monotonic: () => number;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly deadAfterMs: number;
+  private readonly idleMs: number;
+  private running = false;
+  private loop?: Promise<void>;
+  private wakeUp?: () => void;
+
+  constructor(private readonly options: OutboxSenderOptions) {
+    this.pacer = options.pacer ?? new Pacer();
+    this.monotonic = options.monotonic ?? (() => performance.now());
+    this.batchSize = options.batchSize ?? 20;
+    this.leaseMs = options.leaseMs ?? MINUTE;
+    this.deadAfterMs = options.deadAfterMs ?? 55 * MINUTE;
+    this.idleMs = options.idleMs ?? 500;
+  }
+
+  /** Claims one batch of lane heads and delivers them. */
+  async sweep(): Promise<SweepResult> {
+    const { db, clock } = this.options;
+    const now = clock.now();
+    const rows = await db.transaction((tx) => claimOutboxRows(tx, now, new Date(now.getTime() + this.leaseMs), this.batchSize));
+    const result: SweepResult = { claimed: rows.length, sent: 0, retried: 0, dead: 0, paced: 0 };
+    const dead: OutboxRow[] = [];
+    await Promise.all(
+      rows.map(async (row) => {
+        const outcome = await this.deliver(row);
+        result[outcome] += 1;
+        if (outcome === 'dead') dead.push(row);
+      }),
+    );
+    if (dead.length > 0) await this.alertAdmins(dead);
+    this.pacer.prune(this.monotonic());
+    return result;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        let busy = false;
+        try {
+          busy = (await this.sweep()).claimed > 0;
+        } catch (error) {
+          this.options.log.error({ err: error }, 'outbox sweep failed');
+        }
+        if (!busy && this.running) await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.idleMs);
+          this.wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    })();
+  }
+
+  /** Something was queued: look now rather than at the next idle tick. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+  }
+
+  private async deliver(row: OutboxRow): Promise<Outcome> {
+    const log = this.options.log.child({ outboxId: row.id, key: row.key, kind: row.kind });
+    const progress: Progress = { delivered: {}, failed: {}, ...(row.result as Partial<Progress> | null) };
+    try {
+      switch (row.kind) {
+        case 'send':
+          return await this.deliverSend(row, progress, log);
+        case 'reply':
+          return await this.deliverReply(row, progress, log);
+        case 'patch':
+          return await this.deliverPatch(row, log);
+        case 'urgent':
+          return await this.deliverUrgent(row, log);
+        default:
+          return await this.giveUp(row, progress, `unknown outbox kind ${row.kind}`, log);
+      }
+    } catch (error) {
+      return this.failed(row, progress, toLarkApiError(error), log);
+    }
+  }
+
+  /** Takes a pacing slot, or gives the row back for later and says so. */
+  private async paced(row: OutboxRow, progress: Progress, receiver: Receiver): Promise<boolean> {
+    const wait = this.pacer.tryTake('chatId' in receiver ? { chatId: receiver.chatId } : { openId: receiver.openId }, this.monotonic());
+    if (wait === 0) return false;
+    const { db, clock } = this.options;
+    if (Object.keys(progress.delivered).length > 0) await markOutboxRetry(db, row.id, new Date(clock.now().getTime() + wait), 'paced', progress);
+    else await releaseOutboxRow(db, row.id, new Date(clock.now().getTime() + wait));
+    return true;
+  }
+
+  private async deliverSend(row: OutboxRow, progress: Progress, log: Logger): Promise<Outcome> {
+    const { db, gateway, clock } = this.options;
+    const receivers = await resolveReceivers(db, row.target as SendTarget);
+    if (receivers.length === 0) return this.giveUp(row, progress, 'nobody to send to (no chat bound and no people in the roster)', log);
+    const message = (row.payload as { message: OutgoingMessage }).message;
+    for (const receiver of receivers) {
+      const key = receiverKey(receiver);
+      if (key in progress.delivered || key in progress.failed) continue;
+      if (await this.paced(row, progress, receiver)) return 'paced';
+      try {
+        const { messageId } = await gateway.send(receiver, message, uuidFor(row.key, key));
+        progress.delivered[key] = messageId;
+      } catch (error) {
+        const apiError = toLarkApiError(error);
+        if (apiError.retryable) return this.failed(row, progress, apiError, log);
+        progress.failed[key] = apiError.message;
+        log.warn({ receiver: key, err: apiError.message }, 'a receiver could not be reached');
+      }
+    }
+    if (Object.keys(progress.failed).length > 0) {
+      const failures = Object.entries(progress.failed).map(([receiver, error]) => `${receiver}: ${error}`);
+      return this.giveUp(row, progress, `not delivered to ${failures.join('; ')}`, log);
+    }
+    await markOutboxSent(db, row.id, clock.now(), progress);
+    log.info({ receivers: Object.keys(progress.delivered).length }, 'sent');
+    return 'sent';
+  }
+
+  private async deliverReply(row: OutboxRow, progress: Progress, log: Logger): Promise<Outcome> {
+    const { db, gateway, clock } = this.options;
+    const target = row.target as { messageId: string; chatId: string };
+    const message = (row.payload as { message: OutgoingMessage }).message;
+    if (await this.paced(row, progress, { chatId: target.chatId })) return 'paced';
+    let messageId: string;
+    try {
+      ({ messageId } = await gateway.reply(target.messageId, message, uuidFor(row.key, 'reply')));
+    } catch (error) {
+      const apiError = toLarkApiError(error);
+      if (apiError.code === undefined || !REPLY_TARGET_GONE.has(apiError.code)) throw apiError;
+      log.info('the message replied to is gone; posting in the chat instead');
+      ({ messageId } = await gateway.send({ chatId: target.chatId }, message, uuidFor(row.key, 'reply-fallback')));
+    }
+    progress.delivered[`chat:${target.chatId}`] = messageId;
+    await markOutboxSent(db, row.id, clock.now(), progress);
+    log.info('replied');
+    return 'sent';
+  }
+
+  private async deliverPatch(row: OutboxRow, log: Logger): Promise<Outcome> {
+    const { db, gateway, clock } = this.options;
+    const target = row.target as { messageId: string; chatId: string };
+    const { card, version } = row.payload as { card: Record<string, unknown>; version: number };
+    const applied = await latestPatchedVersion(db, target.messageId);
+    if ((applied !== undefined && applied >= version) || (await newerPatchQueued(db, target.messageId, version))) {
+      await markOutboxSent(db, row.id, clock.now(), { superseded: true });
+      log.debug({ version, applied }, 'card patch superseded by a newer version; dropped');
+      return 'sent';
+    }
+    if (await this.paced(row, { delivered: {}, failed: {} }, { chatId: target.chatId })) return 'paced';
+    await gateway.patchCard(target.messageId, card);
+    await markOutboxSent(db, row.id, clock.now(), { version });
+    return 'sent';
+  }
+
+  private async deliverUrgent(row: OutboxRow, log: Logger): Promise<Outcome> {
+    const { db, gateway, clock } = this.options;
+    const target = row.target as { messageId: string; chatId: string };
+    const { openIds } = row.payload as { openIds: string[] };
+    if (await this.paced(row, { delivered: {}, failed: {} }, { chatId: target.chatId })) return 'paced';
+    const { invalid } = await gateway.urgent(target.messageId, openIds);
+    if (invalid.length > 0) log.warn({ invalid }, 'some people could not be buzzed (not in the chat)');
+    await markOutboxSent(db, row.id, clock.now(), { invalid });
+    return 'sent';
+  }
+
+  private async failed(row: OutboxRow, progress: Progress, error: LarkApiError, log: Logger): Promise<Outcome> {
+    if (!error.retryable) return this.giveUp(row, progress, error.message, log);
+    const now = this.options.clock.now();
+    const delay = Math.max(error.retryAfterMs ?? 0, backoffMs(row.attempts));
+    if (now.getTime() + delay - row.createdAt.getTime() > this.deadAfterMs) {
+      return this.giveUp(row, progress, `still failing after ${Math.round((now.getTime() - row.createdAt.getTime()) / MINUTE)} min: ${error.message}`, log);
+    }
+    await markOutboxRetry(this.options.db, row.id, new Date(now.getTime() + delay), error.message, progress);
+    log.warn({ err: error.message, retryInMs: delay, attempts: row.attempts + 1 }, 'delivery failed; will retry');
+    return 'retried';
+  }
+
+  private async giveUp(row: OutboxRow, progress: Progress, reason: string, log: Logger): Promise<Outcome> {
+    await markOutboxDead(this.options.db, row.id, this.options.clock.now(), reason, progress);
+    log.error({ reason }, 'outbox row dead-lettered');
+    return 'dead';
+  }
+
+  /** One message to the admins per sweep; alerts about alerts are only logged. */
+  private async alertAdmins(dead: OutboxRow[]): Promise<void> {
+    const worth = dead.filter((row) => !row.key.startsWith('alert:'));
+    if (worth.length === 0) return;
+    const now = this.options.clock.now();
+    const lines = worth.slice(0, 20).map((row) => `• #${row.id} ${row.kind} → ${JSON.stringify(row.target as SendTarget)}（${row.key}）`);
+    if (worth.length > 20) lines.push(`……另有 ${worth.length - 20} 条`);
+    const text = ['舆情助手有消息发送失败，已停止重试：', ...lines, '', '详情见日志和 outbox 表（dead_at 不为空的行）。'].join('\n');
+    await enqueueOutbox(this.options.db, `alert:dead:${worth.map((row) => row.id).join(',')}`, { kind: 'send', target: { admins: true }, message: { msgType: 'text', text } }, now);
+  }
+}

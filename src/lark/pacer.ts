@@ -1,0 +1,94 @@
+/**
+ * Keeps outbound calls under Lark's limits (DESIGN.md §8): per chat, per user, per app per second
+ * and per app per minute. Sliding windows of send times; pure apart from the times it is given
+ * (a monotonic clock, since pacing is about real elapsed time, not the business clock).
+ */
+export interface PacerLimits {
+  perChatPerSecond: number;
+  perUserPerSecond: number;
+  appPerSecond: number;
+  appPerMinute: number;
+}
+
+/** A margin under Lark's 5/5/50/1000, so throttling stays rare rather than routine. */
+export const DEFAULT_PACER_LIMITS: PacerLimits = { perChatPerSecond: 4, perUserPerSecond: 4, appPerSecond: 40, appPerMinute: 900 };
+
+export interface PaceKeys {
+  chatId?: string;
+  openId?: string;
+}
+
+class Window {
+  private readonly times: number[] = [];
+  constructor(
+    private readonly limit: number,
+    private readonly spanMs: number,
+  ) {}
+
+  /** Milliseconds until one more call fits, 0 if it fits now. */
+  waitMs(now: number): number {
+    while (this.times.length > 0 && this.times[0]! <= now - this.spanMs) this.times.shift();
+    return this.times.length < this.limit ? 0 : this.times[0]! + this.spanMs - now;
+  }
+
+  record(now: number): void {
+    this.times.push(now);
+  }
+
+  get idle(): boolean {
+    return this.times.length === 0;
+  }
+}
+
+export class Pacer {
+  private readonly app: Window[];
+  private readonly chats = new Map<string, Window>();
+  private readonly users = new Map<string, Window>();
+
+  constructor(private readonly limits: PacerLimits = DEFAULT_PACER_LIMITS) {
+    this.app = [new Window(limits.appPerSecond, 1000), new Window(limits.appPerMinute, 60_000)];
+  }
+
+  private windowsFor(keys: PaceKeys): Window[] {
+    const windows = [...this.app];
+    if (keys.chatId) windows.push(this.lookup(this.chats, keys.chatId, this.limits.perChatPerSecond));
+    if (keys.openId) windows.push(this.lookup(this.users, keys.openId, this.limits.perUserPerSecond));
+    return windows;
+  }
+
+  private lookup(map: Map<string, Window>, key: string, limit: number): Window {
+    let window = map.get(key);
+    if (!window) {
+      window = new Window(limit, 1000);
+      map.set(key, window);
+    }
+    return window;
+  }
+
+  /**
+   * Takes a slot if every window has room and returns 0; otherwise takes nothing and returns
+   * how long to wait.
+   */
+  tryTake(keys: PaceKeys, now: number): number {
+    const windows = this.windowsFor(keys);
+    const wait = Math.max(...windows.map((window) => window.waitMs(now)));
+    if (wait > 0) return wait;
+    for (const window of windows) window.record(now);
+    return 0;
+  }
+
+  /** How many chats and users are being tracked (memory stays bounded by prune). */
+  get trackedKeys(): number {
+    return this.chats.size + this.users.size;
+  }
+
+  /** Forget idle per-chat and per-user windows so memory does not grow with every chat ever seen. */
+  prune(now: number): void {
+    for (const map of [this.chats, this.users]) {
+      for (const [key, window] of map) {
+        window.waitMs(now);
+        if (window.idle) map.delete(key);
+      }
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import type { DbOrTx } from '../db/client.js';
+import { adminOpenIds, effectiveChatId, effectiveRoster, openIdsOf } from '../db/queries/organisation.js';
+import type { SendTarget } from '../db/queries/outbox.js';
+import type { Receiver } from './gateway.js';
+
+/**
+ * Resolves a send target when the row is sent, so a chat bound or a liaison added after the
+ * message was queued still counts. A unit without a chat is reached in private, person by person.
+ */
+export async function resolveReceivers(db: DbOrTx, target: SendTarget): Promise<Receiver[]> {
+  if ('chatId' in target) return [{ chatId: target.chatId }];
+  if ('openId' in target) return [{ openId: target.openId }];
+  if ('admins' in target) return (await adminOpenIds(db)).map((openId) => ({ openId }));
+  const chatId = await effectiveChatId(db, target.unit);
+  if (chatId) return [{ chatId }];
+  const roster = await effectiveRoster(db, target.unit);
+  const keys = [...new Set([...roster.leader, ...roster.liaison, ...roster.member])];
+  return (await openIdsOf(db, keys)).map((openId) => ({ openId }));
+}
+
+export function receiverKey(receiver: Receiver): string {
+  return 'chatId' in receiver ? `chat:${receiver.chatId}` : `user:${receiver.openId}`;
+}
