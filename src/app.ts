@@ -40,7 +40,14 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 /** Composition root: organisation file → database → org sync → Lark transport → HTTP. */
-export async function startApp(config: AppConfig, deps: { clock: Clock; log: Logger }): Promise<RunningApp> {
+export interface AppDeps {
+  clock: Clock;
+  log: Logger;
+  /** Delay before reopening a long connection the SDK gave up on (tests shorten it). */
+  longConnectionRetryMs?: (attempt: number) => number;
+}
+
+export async function startApp(config: AppConfig, deps: AppDeps): Promise<RunningApp> {
   const { clock, log } = deps;
   // Read the organisation file first: a bad file should stop us before a database is started.
   const org = await loadOrgFile(config.orgFile);
@@ -90,7 +97,12 @@ export async function startApp(config: AppConfig, deps: { clock: Clock; log: Log
           }),
         );
       } else {
-        const receiver = new LongConnectionReceiver({ credentials: config.lark, log: log.child({ component: 'long-connection' }), handle });
+        const receiver = new LongConnectionReceiver({
+          credentials: config.lark,
+          log: log.child({ component: 'long-connection' }),
+          handle,
+          retryDelayMs: deps.longConnectionRetryMs,
+        });
         receiver.start();
         stops.push(() => receiver.stop());
         readiness.push({ name: 'lark', check: async () => receiver.state() });

@@ -12,7 +12,7 @@ import type { Policy } from '../domain/policy.js';
 import type { Db, Tx } from '../db/client.js';
 import { insertSecurityEvent } from '../db/queries/audit.js';
 import { recordInboundEvent } from '../db/queries/inbound.js';
-import { findNewsOfficeUnit, unitsBoundToChat, unitsWithoutChat } from '../db/queries/organisation.js';
+import { findNewsOfficeUnit, findUnit, unitsBoundToChat, unitsWithoutChat } from '../db/queries/organisation.js';
 import { enqueueOutbox, type OutgoingMessage } from '../db/queries/outbox.js';
 import { dedupeKeys, type InboundEvent } from '../lark/events.js';
 import { loadActor } from '../workflow/actor.js';
@@ -175,6 +175,7 @@ async function onChatLost(tx: Tx, event: Extract<InboundEvent, { type: 'bot_remo
   const news = await findNewsOfficeUnit(tx);
   if (!news) return;
   const why = event.type === 'chat_disbanded' ? '工作群已解散' : '舆情助手被移出了工作群';
+  const names = await Promise.all(codes.map(async (code) => (await findUnit(tx, code))?.name ?? code));
   await enqueueOutbox(
     tx,
     `chat-lost:${event.eventId}`,
@@ -187,7 +188,7 @@ async function onChatLost(tx: Tx, event: Extract<InboundEvent, { type: 'bot_remo
           title: '单位工作群已解除绑定',
           colour: 'orange',
           lines: [
-            `${why}，以下单位的工作群已解除绑定：${codes.join('、')}。`,
+            `${why}，以下单位的工作群已解除绑定：${names.join('、')}。`,
             '在重新绑定之前，交办给这些单位的舆情会私聊发送给其负责人和联络人。',
             '重新绑定：把舆情助手拉进单位工作群，然后发送 **@舆情助手 /舆情 绑定 <单位>**。',
           ],

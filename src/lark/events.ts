@@ -95,7 +95,7 @@ function textOf(messageType: string, content: string): string {
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new MalformedEventError(`${what}: ${result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!result.success) throw new MalformedEventError(`${what}: ${result.error.issues.map((i) => `${i.path.map(String).join('.')} ${i.message}`).join('; ')}`);
   return result.data;
 }
 

@@ -78,6 +78,8 @@ export class OutboxSender {
   private running = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
+  /** The shortest pacing wait seen in the current sweep. */
+  private pacedWaitMs = Infinity;
 
   constructor(private readonly options: OutboxSenderOptions) {
     this.pacer = options.pacer ?? new Pacer();
@@ -93,6 +95,7 @@ export class OutboxSender {
     const { db, clock } = this.options;
     const now = clock.now();
     const rows = await db.transaction((tx) => claimOutboxRows(tx, now, new Date(now.getTime() + this.leaseMs), this.batchSize));
+    this.pacedWaitMs = Infinity;
     const result: SweepResult = { claimed: rows.length, sent: 0, retried: 0, dead: 0, paced: 0 };
     const dead: OutboxRow[] = [];
     await Promise.all(
@@ -112,14 +115,16 @@ export class OutboxSender {
     this.running = true;
     this.loop = (async () => {
       while (this.running) {
-        let busy = false;
+        let pause = this.idleMs;
         try {
-          busy = (await this.sweep()).claimed > 0;
+          const result = await this.sweep();
+          // Work found: go again at once, unless everything claimed had to wait for a pacing slot.
+          if (result.claimed > 0) pause = result.paced === result.claimed ? Math.min(this.pacedWaitMs, this.idleMs) : 0;
         } catch (error) {
           this.options.log.error({ err: error }, 'outbox sweep failed');
         }
-        if (!busy && this.running) await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.idleMs);
+        if (pause > 0 && this.running) await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pause);
           this.wakeUp = () => {
             clearTimeout(timer);
             resolve();
@@ -161,13 +166,15 @@ export class OutboxSender {
     }
   }
 
-  /** Takes a pacing slot, or gives the row back for later and says so. */
+  /**
+   * Takes a pacing slot, or gives the row back (keeping any progress) and says so. Pacing is real
+   * elapsed time, so it is not written as a business-clock due time; the loop waits instead.
+   */
   private async paced(row: OutboxRow, progress: Progress, receiver: Receiver): Promise<boolean> {
     const wait = this.pacer.tryTake('chatId' in receiver ? { chatId: receiver.chatId } : { openId: receiver.openId }, this.monotonic());
     if (wait === 0) return false;
-    const { db, clock } = this.options;
-    if (Object.keys(progress.delivered).length > 0) await markOutboxRetry(db, row.id, new Date(clock.now().getTime() + wait), 'paced', progress);
-    else await releaseOutboxRow(db, row.id, new Date(clock.now().getTime() + wait));
+    this.pacedWaitMs = Math.min(this.pacedWaitMs, wait);
+    await releaseOutboxRow(this.options.db, row.id, progress);
     return true;
   }
 

@@ -34,7 +34,9 @@ export interface ConnectionState {
 
 /** Rebuilds a v2 envelope from the SDK's flattened handler argument. */
 export function envelopeFromFlattened(data: Record<string, unknown>): unknown {
-  return { schema: '2.0', header: { event_id: data.event_id, event_type: data.event_type }, event: data };
+  // Object.entries drops the SDK's own symbol-keyed bookkeeping.
+  const event = Object.fromEntries(Object.entries(data));
+  return { schema: '2.0', header: { event_id: data.event_id, event_type: data.event_type }, event };
 }
 
 export function createEventDispatcher(handle: (event: InboundEvent) => Promise<CardResponse>, log: Logger): lark.EventDispatcher {

@@ -88,9 +88,9 @@ export async function markOutboxRetry(db: DbOrTx, id: number, next: Date, error:
     .where(eq(outbox.id, id));
 }
 
-/** Gives the row back untouched (paced: not our turn yet). */
-export async function releaseOutboxRow(db: DbOrTx, id: number, next: Date): Promise<void> {
-  await db.update(outbox).set({ nextAttemptAt: next, claimedUntil: null }).where(eq(outbox.id, id));
+/** Gives the row back, keeping progress made so far (paced: not our turn yet). */
+export async function releaseOutboxRow(db: DbOrTx, id: number, result: unknown): Promise<void> {
+  await db.update(outbox).set({ claimedUntil: null, result }).where(eq(outbox.id, id));
 }
 
 export async function markOutboxDead(db: DbOrTx, id: number, at: Date, error: string, result: unknown): Promise<void> {
