@@ -15,6 +15,7 @@ import { createLarkGateway } from './lark/gateway.js';
 import { OutboxSender } from './lark/outbox-sender.js';
 import { LongConnectionReceiver } from './lark/ws-receiver.js';
 import { loadOrgFile, type LoadedOrg } from './org/load.js';
+import { resolvePeopleOpenIds } from './org/resolve-people.js';
 import { syncOrganisation } from './org/sync.js';
 
 export interface RunningApp {
@@ -80,7 +81,12 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
 
     if (config.lark) {
       const client = createLarkClient(config.lark, log);
-      sender = new OutboxSender({ db: database.db, gateway: createLarkGateway(client), clock, log: log.child({ component: 'outbox' }) });
+      const gateway = createLarkGateway(client);
+      // Not awaited: Lark being unreachable must not keep the bot from starting.
+      void resolvePeopleOpenIds(database.db, gateway, clock.now(), log).catch((error: unknown) =>
+        log.warn({ err: error }, 'could not resolve people named by mobile or email; will try at the next start'),
+      );
+      sender = new OutboxSender({ db: database.db, gateway, clock, log: log.child({ component: 'outbox' }) });
       sender.start();
       const running = sender;
       stops.push(() => running.stop());

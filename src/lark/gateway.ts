@@ -59,12 +59,23 @@ export interface LarkGateway {
   urgent(messageId: string, openIds: string[]): Promise<{ invalid: string[] }>;
   /** The delayed update of a clicked card (30 min, twice, after the click was answered). */
   updateClickedCard(token: string, card: Record<string, unknown>): Promise<void>;
+  /** Lark keeps a chat-creation uuid for 10 hours: a retry returns the same chat. */
+  createChat(chat: { name: string; description: string; openIds: string[] }, uuid: string): Promise<{ chatId: string }>;
+  addMembers(chatId: string, openIds: string[]): Promise<{ invalid: string[] }>;
+  uploadFile(fileName: string, content: Buffer): Promise<{ fileKey: string }>;
+  /** open_ids for mobiles and emails (≤ 50 each per call); unknown ones are simply absent. */
+  openIdsByContact(query: { mobiles: string[]; emails: string[] }): Promise<Map<string, string>>;
 }
 
 function content(message: OutgoingMessage): { msg_type: string; content: string } {
-  return message.msgType === 'text'
-    ? { msg_type: 'text', content: JSON.stringify({ text: message.text }) }
-    : { msg_type: 'interactive', content: JSON.stringify(message.card) };
+  switch (message.msgType) {
+    case 'text':
+      return { msg_type: 'text', content: JSON.stringify({ text: message.text }) };
+    case 'interactive':
+      return { msg_type: 'interactive', content: JSON.stringify(message.card) };
+    case 'file':
+      return { msg_type: 'file', content: JSON.stringify({ file_key: message.fileKey }) };
+  }
 }
 
 const TIMEOUT_MS = 10_000;
@@ -103,6 +114,52 @@ export function createLarkGateway(client: lark.Client): LarkGateway {
     },
     async updateClickedCard(token, card) {
       await call('POST', '/open-apis/interactive/v1/card/update', { token, card });
+    },
+    async createChat(chat, uuid) {
+      const data = await call<{ chat_id: string }>(
+        'POST',
+        '/open-apis/im/v1/chats',
+        { name: chat.name, description: chat.description, user_id_list: chat.openIds, chat_mode: 'group', chat_type: 'private' },
+        { user_id_type: 'open_id', set_bot_manager: 'true', uuid },
+      );
+      if (!data?.chat_id) throw new LarkApiError(false, 200, undefined, 'chat created without a chat_id');
+      return { chatId: data.chat_id };
+    },
+    async addMembers(chatId, openIds) {
+      const data = await call<{ invalid_id_list?: string[]; not_existed_id_list?: string[] }>(
+        'POST',
+        `/open-apis/im/v1/chats/${encodeURIComponent(chatId)}/members`,
+        { id_list: openIds },
+        { member_id_type: 'open_id', succeed_type: '1' },
+      );
+      return { invalid: [...(data?.invalid_id_list ?? []), ...(data?.not_existed_id_list ?? [])] };
+    },
+    async openIdsByContact({ mobiles, emails }) {
+      const found = new Map<string, string>();
+      for (let i = 0; i < Math.max(mobiles.length, emails.length); i += 50) {
+        const data = await call<{ user_list?: { user_id?: string; mobile?: string; email?: string }[] }>(
+          'POST',
+          '/open-apis/contact/v3/users/batch_get_id',
+          { mobiles: mobiles.slice(i, i + 50), emails: emails.slice(i, i + 50), include_resigned: false },
+          { user_id_type: 'open_id' },
+        );
+        for (const user of data?.user_list ?? []) {
+          const key = user.mobile ?? user.email;
+          if (key && user.user_id) found.set(key, user.user_id);
+        }
+      }
+      return found;
+    },
+    async uploadFile(fileName, content) {
+      let result: { file_key?: string } | null;
+      try {
+        // The SDK method builds the multipart body; it returns only data, so an empty answer is a failure.
+        result = await client.im.file.create({ data: { file_type: 'stream', file_name: fileName, file: content } });
+      } catch (error) {
+        throw toLarkApiError(error);
+      }
+      if (!result?.file_key) throw new LarkApiError(false, 200, undefined, `upload of ${fileName} returned no file_key`);
+      return { fileKey: result.file_key };
     },
   };
 }

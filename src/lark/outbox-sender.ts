@@ -11,13 +11,14 @@ import {
   markOutboxSent,
   newerPatchQueued,
   releaseOutboxRow,
+  saveOutboxProgress,
   type OutboxRow,
   type OutgoingMessage,
   type SendTarget,
 } from '../db/queries/outbox.js';
 import { LarkApiError, toLarkApiError, type LarkGateway, type Receiver } from './gateway.js';
 import { Pacer } from './pacer.js';
-import { receiverKey, resolveReceivers } from './recipients.js';
+import { createdChatId, receiverKey, resolveReceivers } from './recipients.js';
 
 /**
  * Delivers the outbox (DESIGN.md §5). Rows are claimed with SKIP LOCKED and a lease, so any number
@@ -158,6 +159,12 @@ export class OutboxSender {
           return await this.deliverPatch(row, log);
         case 'urgent':
           return await this.deliverUrgent(row, log);
+        case 'create_chat':
+          return await this.deliverCreateChat(row, log);
+        case 'add_members':
+          return await this.deliverAddMembers(row, log);
+        case 'send_file':
+          return await this.deliverFile(row, progress, log);
         default:
           return await this.giveUp(row, progress, `unknown outbox kind ${row.kind}`, log);
       }
@@ -251,6 +258,38 @@ export class OutboxSender {
     if (invalid.length > 0) log.warn({ invalid }, 'some people could not be buzzed (not in the chat)');
     await markOutboxSent(db, row.id, clock.now(), { invalid });
     return 'sent';
+  }
+
+  private async deliverCreateChat(row: OutboxRow, log: Logger): Promise<Outcome> {
+    const { db, gateway, clock } = this.options;
+    const chat = row.payload as { name: string; description: string; openIds: string[] };
+    const { chatId } = await gateway.createChat(chat, uuidFor(row.key, 'create-chat'));
+    await markOutboxSent(db, row.id, clock.now(), { chatId });
+    log.info({ chatId }, 'chat created');
+    return 'sent';
+  }
+
+  private async deliverAddMembers(row: OutboxRow, log: Logger): Promise<Outcome> {
+    const { db, gateway, clock } = this.options;
+    const target = row.target as { chatId: string } | { createdChat: string };
+    const chatId = 'chatId' in target ? target.chatId : await createdChatId(db, target.createdChat);
+    const { openIds } = row.payload as { openIds: string[] };
+    const { invalid } = await gateway.addMembers(chatId, openIds);
+    if (invalid.length > 0) log.warn({ chatId, invalid }, 'some people could not be added to the chat');
+    await markOutboxSent(db, row.id, clock.now(), { chatId, invalid });
+    return 'sent';
+  }
+
+  /** Uploads once (the file key is kept in the row's progress), then sends to each receiver. */
+  private async deliverFile(row: OutboxRow, progress: Progress & { fileKey?: string }, log: Logger): Promise<Outcome> {
+    const { db, gateway } = this.options;
+    const { fileName, content } = row.payload as { fileName: string; content: string };
+    if (!progress.fileKey) {
+      progress.fileKey = (await gateway.uploadFile(fileName, Buffer.from(content, 'base64'))).fileKey;
+      await saveOutboxProgress(db, row.id, progress);
+    }
+    const asMessage = { ...row, payload: { message: { msgType: 'file', fileKey: progress.fileKey } } } as OutboxRow;
+    return this.deliverSend(asMessage, progress, log);
   }
 
   private async failed(row: OutboxRow, progress: Progress, error: LarkApiError, log: Logger): Promise<Outcome> {

@@ -32,6 +32,9 @@ export interface FakeLark {
   patches: { messageId: string; content: unknown }[];
   urgents: { messageId: string; userIds: string[] }[];
   cardUpdates: { token: string; card: unknown }[];
+  chats: { chatId: string; name: string; userIds: string[]; uuid?: string }[];
+  memberAdds: { chatId: string; ids: string[] }[];
+  files: { fileKey: string; fileName: string; content: string }[];
   /** Every API request in arrival order (token requests excluded). */
   requests: { method: string; path: string; body: unknown }[];
   /** The next N API calls (any endpoint but the token) fail like this. */
@@ -51,6 +54,9 @@ export function fakeLark(): FakeLark {
   const patches: FakeLark['patches'] = [];
   const urgents: FakeLark['urgents'] = [];
   const cardUpdates: FakeLark['cardUpdates'] = [];
+  const chats: FakeLark['chats'] = [];
+  const memberAdds: FakeLark['memberAdds'] = [];
+  const files: FakeLark['files'] = [];
   const requests: FakeLark['requests'] = [];
   const planned: PlannedFailure[] = [];
   const rules: { predicate: (path: string, body: Record<string, unknown>) => boolean; failure: PlannedFailure }[] = [];
@@ -120,8 +126,46 @@ export function fakeLark(): FakeLark {
     });
   });
 
+  scope
+    .post('/open-apis/im/v1/chats')
+    .query(true)
+    .reply((uri, body) => {
+      const b = body as Record<string, unknown>;
+      const uuid = new URL(uri, domain).searchParams.get('uuid') ?? undefined;
+      return handle('POST', '/open-apis/im/v1/chats', b, () => {
+        const existing = uuid ? chats.find((chat) => chat.uuid === uuid) : undefined;
+        if (existing) return { chat_id: existing.chatId };
+        const chat = { chatId: `oc_created_${chats.length + 1}`, name: String(b.name), userIds: b.user_id_list as string[], uuid };
+        chats.push(chat);
+        return { chat_id: chat.chatId };
+      });
+    });
+  scope
+    .post(/\/open-apis\/im\/v1\/chats\/[^/]+\/members/)
+    .query(true)
+    .reply((uri, body) => {
+      const b = body as Record<string, unknown>;
+      return handle('POST', uri, b, () => {
+        memberAdds.push({ chatId: decodeURIComponent(uri.split('/')[5]!), ids: b.id_list as string[] });
+        return { invalid_id_list: [], not_existed_id_list: [] };
+      });
+    });
+  scope.post('/open-apis/im/v1/files').reply((uri, body) => {
+    // Multipart: keep the raw text; the test looks for the file name and content in it.
+    const text = typeof body === 'string' ? body : Buffer.from(body as never).toString('utf8');
+    return handle('POST', uri, { multipart: true }, () => {
+      const fileKey = `file_v2_fake_${files.length + 1}`;
+      const name = /name="file_name"\r\n\r\n([^\r]*)/.exec(text)?.[1] ?? '';
+      files.push({ fileKey, fileName: name, content: text });
+      return { file_key: fileKey };
+    });
+  });
+
   return {
     domain,
+    chats,
+    memberAdds,
+    files,
     messages,
     patches,
     urgents,

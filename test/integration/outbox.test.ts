@@ -256,3 +256,66 @@ describe('outbox sender', () => {
     expect(lark.messages.map((m) => (m.content as { text: string }).text)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
   });
 });
+
+describe('outbox: chats, members and files', () => {
+  let db: TestDatabase;
+  let lark: FakeLark;
+  const clock = manualClock(T0);
+
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    db = await createTestDatabase();
+    await seedOrganisation(db.db, T0);
+    lark = fakeLark();
+  });
+  afterAll(async () => {
+    lark.done();
+    nock.cleanAll();
+    nock.enableNetConnect();
+    await db.drop();
+  });
+
+  const sender = () =>
+    new OutboxSender({
+      db: db.db,
+      gateway: createLarkGateway(createLarkClient({ appId: 'cli_a1b2c3d4e5f60718', appSecret: 'secret', domain: lark.domain }, silentLog)),
+      clock,
+      log: silentLog,
+    });
+
+  it('creates a chat once, adds members, and posts into it even when the post is claimed first', async () => {
+    // Queued in the "wrong" order on purpose: the post must wait for the chat, not be lost.
+    await enqueueOutbox(db.db, 'post-1', { kind: 'send', target: { createdChat: 'consult-1' }, message: text('会商材料') }, T0);
+    await enqueueOutbox(db.db, 'consult-1', { kind: 'create_chat', name: '会商：某事件', description: 'YQ-20261127-001', openIds: ['ou_prop_lead'] }, T0);
+    await enqueueOutbox(db.db, 'members-1', { kind: 'add_members', target: { createdChat: 'consult-1' }, openIds: ['ou_health_lead'] }, T0);
+    const s = sender();
+    for (let round = 0; round < 10; round += 1) {
+      await s.sweep();
+      clock.set(new Date(clock.now().getTime() + 5000));
+    }
+    expect(lark.chats).toEqual([{ chatId: 'oc_created_1', name: '会商：某事件', userIds: ['ou_prop_lead'], uuid: uuidFor('consult-1', 'create-chat') }]);
+    expect(lark.memberAdds).toEqual([{ chatId: 'oc_created_1', ids: ['ou_health_lead'] }]);
+    expect(lark.messages).toMatchObject([{ receiveId: 'oc_created_1', content: { text: '会商材料' } }]);
+    const rows = await db.db.select().from(outbox);
+    expect(rows.every((row) => row.sentAt && !row.deadAt)).toBe(true);
+  });
+
+  it('uploads a file once and sends it as a file message', async () => {
+    const csv = Buffer.from('\uFEFF编号,标题\nYQ-20261127-001,某医院\n', 'utf8');
+    lark.failWhen((path) => path === '/open-apis/im/v1/messages', { status: 500 });
+    await enqueueOutbox(db.db, 'file-1', { kind: 'send_file', target: { openId: 'ou_news_lead' }, fileName: '舆情台账.csv', content: csv }, T0);
+    const s = sender();
+    await s.sweep(); // uploads, then the send fails and is retried
+    nock.cleanAll();
+    const uploads = lark.files.length;
+    lark = fakeLark();
+    const again = sender();
+    for (let round = 0; round < 5; round += 1) {
+      clock.set(new Date(clock.now().getTime() + 120_000));
+      await again.sweep();
+    }
+    expect(uploads).toBe(1);
+    expect(lark.files).toHaveLength(0); // not uploaded a second time
+    expect(lark.messages).toMatchObject([{ receiveId: 'ou_news_lead', msgType: 'file', content: { file_key: 'file_v2_fake_1' } }]);
+  });
+});

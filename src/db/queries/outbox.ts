@@ -3,29 +3,49 @@ import type { DbOrTx } from '../client.js';
 import { outbox } from '../schema/index.js';
 
 /** A message body as Lark takes it. */
-export type OutgoingMessage = { msgType: 'text'; text: string } | { msgType: 'interactive'; card: Record<string, unknown> };
+export type OutgoingMessage =
+  | { msgType: 'text'; text: string }
+  | { msgType: 'interactive'; card: Record<string, unknown> }
+  | { msgType: 'file'; fileKey: string };
 
 /**
  * Who receives a send. `unit` and `admins` are resolved when the row is sent (DESIGN.md §2a):
  * a unit's bound chat, or its people one by one when it has none.
  */
-export type SendTarget = { chatId: string } | { openId: string } | { unit: string } | { admins: true };
+export type SendTarget = { chatId: string } | { openId: string } | { unit: string } | { admins: true } | { createdChat: string };
 
 export type OutboxCommand =
   | { kind: 'send'; target: SendTarget; message: OutgoingMessage }
   | { kind: 'reply'; messageId: string; chatId: string; message: OutgoingMessage }
   | { kind: 'patch'; messageId: string; chatId: string; card: Record<string, unknown>; version: number }
-  | { kind: 'urgent'; messageId: string; chatId: string; openIds: string[] };
+  | { kind: 'urgent'; messageId: string; chatId: string; openIds: string[] }
+  /** A group the bot creates (e.g. a joint consultation); later rows reach it as { createdChat: key }. */
+  | { kind: 'create_chat'; name: string; description: string; openIds: string[] }
+  | { kind: 'add_members'; target: { chatId: string } | { createdChat: string }; openIds: string[] }
+  /** A file (e.g. a CSV export), uploaded once and sent as a file message. */
+  | { kind: 'send_file'; target: SendTarget; fileName: string; content: Buffer };
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
 /** Rows of one lane go out one at a time, oldest first. */
-export function laneOf(command: OutboxCommand): string {
-  if (command.kind !== 'send') return `chat:${command.chatId}`;
-  const target = command.target;
+export function laneOf(command: OutboxCommand, key: string): string {
+  switch (command.kind) {
+    case 'create_chat':
+      return `create-chat:${key}`;
+    case 'send':
+    case 'send_file':
+    case 'add_members':
+      return laneOfTarget(command.target);
+    default:
+      return `chat:${command.chatId}`;
+  }
+}
+
+function laneOfTarget(target: SendTarget): string {
   if ('chatId' in target) return `chat:${target.chatId}`;
   if ('openId' in target) return `user:${target.openId}`;
   if ('unit' in target) return `unit:${target.unit}`;
+  if ('createdChat' in target) return `created:${target.createdChat}`;
   return 'admins';
 }
 
@@ -39,6 +59,12 @@ function payloadOf(command: OutboxCommand): { target: unknown; payload: unknown 
       return { target: { messageId: command.messageId, chatId: command.chatId }, payload: { card: command.card, version: command.version } };
     case 'urgent':
       return { target: { messageId: command.messageId, chatId: command.chatId }, payload: { openIds: command.openIds } };
+    case 'create_chat':
+      return { target: {}, payload: { name: command.name, description: command.description, openIds: command.openIds } };
+    case 'add_members':
+      return { target: command.target, payload: { openIds: command.openIds } };
+    case 'send_file':
+      return { target: command.target, payload: { fileName: command.fileName, content: command.content.toString('base64') } };
   }
 }
 
@@ -50,7 +76,7 @@ export async function enqueueOutbox(db: DbOrTx, key: string, command: OutboxComm
   const { target, payload } = payloadOf(command);
   await db
     .insert(outbox)
-    .values({ key, kind: command.kind, lane: laneOf(command), target, payload, createdAt: at, nextAttemptAt: at })
+    .values({ key, kind: command.kind, lane: laneOf(command, key), target, payload, createdAt: at, nextAttemptAt: at })
     .onConflictDoNothing({ target: outbox.key });
 }
 
@@ -93,6 +119,11 @@ export async function releaseOutboxRow(db: DbOrTx, id: number, result: unknown):
   await db.update(outbox).set({ claimedUntil: null, result }).where(eq(outbox.id, id));
 }
 
+/** Keeps what a delivery achieved so far (e.g. an uploaded file's key) while it holds the claim. */
+export async function saveOutboxProgress(db: DbOrTx, id: number, result: unknown): Promise<void> {
+  await db.update(outbox).set({ result }).where(eq(outbox.id, id));
+}
+
 export async function markOutboxDead(db: DbOrTx, id: number, at: Date, error: string, result: unknown): Promise<void> {
   await db
     .update(outbox)
@@ -125,4 +156,9 @@ export async function newerPatchQueued(db: DbOrTx, messageId: string, version: n
     )
     .limit(1);
   return rows.length > 0;
+}
+
+export async function findOutboxRow(db: DbOrTx, key: string): Promise<OutboxRow | undefined> {
+  const [row] = await db.select().from(outbox).where(eq(outbox.key, key));
+  return row;
 }
