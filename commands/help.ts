@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { word } from './args.js';
-import { defineCommand, type CommandDefinition } from './types.js';
+import { defineCommand, type AnyCommand } from './types.js';
 
 /** `help` needs the list it describes; index.ts passes it in to avoid an import cycle. */
-export function helpCommand(all: () => readonly CommandDefinition<never>[]) {
+export function helpCommand(all: () => readonly AnyCommand[]) {
   return defineCommand({
     name: 'help',
     aliases: ['帮助'],
@@ -31,12 +31,12 @@ export function helpCommand(all: () => readonly CommandDefinition<never>[]) {
   });
 }
 
-export function findCommand<C extends CommandDefinition<never>>(commands: readonly C[], word: string): C | undefined {
+export function findCommand<C extends AnyCommand>(commands: readonly C[], word: string): C | undefined {
   const wanted = word.toLowerCase();
   return commands.find((c) => c.name === wanted || c.aliases.includes(wanted));
 }
 
-export function usageText(command: CommandDefinition<never>): string {
+export function usageText(command: AnyCommand): string {
   return [
     `${command.name}（${command.aliases.join('、')}）：${command.summary}`,
     '用法：',

@@ -1,15 +1,17 @@
 import { bindCommand } from './bind.js';
 import { helpCommand } from './help.js';
 import { liaisonCommand } from './liaison.js';
+import { newCommand } from './new.js';
 import { rosterCommand } from './roster.js';
-import type { CommandDefinition } from './types.js';
+import type { AnyCommand } from './types.js';
 import { whoamiCommand } from './whoami.js';
 
 /** The only list of commands. Order is the order `help` shows them in. */
-export const COMMANDS: readonly CommandDefinition<never>[] = [
+export const COMMANDS: readonly AnyCommand[] = [
   helpCommand(() => COMMANDS),
+  newCommand,
   whoamiCommand,
   rosterCommand,
   bindCommand,
   liaisonCommand,
-] as unknown as readonly CommandDefinition<never>[];
+];

@@ -36,3 +36,7 @@ export interface CommandDefinition<A = unknown> {
 export function defineCommand<A>(definition: CommandDefinition<A>): CommandDefinition<A> {
   return definition;
 }
+
+/** Any command, for lists: each keeps its own argument type inside its definition. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCommand = CommandDefinition<any>;

@@ -5,7 +5,7 @@ import { noticeCard } from '../../cards/notice.js';
 import { describeArgProblems } from '../../commands/args.js';
 import { findCommand, usageText } from '../../commands/help.js';
 import { parseCommandLine } from '../../commands/parse.js';
-import type { CommandDefinition } from '../../commands/types.js';
+import type { AnyCommand } from '../../commands/types.js';
 import type { Clock } from '../clock.js';
 import { isDomainError } from '../domain/errors.js';
 import type { Policy } from '../domain/policy.js';
@@ -18,6 +18,7 @@ import { dedupeKeys, type InboundEvent } from '../lark/events.js';
 import { loadActor } from '../workflow/actor.js';
 import { RefusedError } from '../workflow/errors.js';
 import { bindUnitChatInTx } from '../workflow/organisation.js';
+import { CARD_ACTIONS } from './card-actions.js';
 
 /** What a card click is answered with (DESIGN.md §8): a toast and/or the whole new card. */
 export interface CardResponse {
@@ -30,7 +31,7 @@ export interface InboundDeps {
   clock: Clock;
   log: Logger;
   org: { timezone: string; policy: Policy };
-  commands: readonly CommandDefinition<never>[];
+  commands: readonly AnyCommand[];
   /** Called after a commit that may have queued outbound messages (wakes the sender). */
   afterCommit?: () => void;
 }
@@ -64,8 +65,7 @@ async function dispatch(deps: InboundDeps, tx: Tx, event: InboundEvent, at: Date
       await onMessage(deps, tx, event, at, log);
       return {};
     case 'card_action':
-      log.warn({ value: event.value }, 'card action with no handler');
-      return { toast: { type: 'warning', content: '这个卡片按钮已失效，请在最新的卡片上操作。' } };
+      return onCardAction(deps, tx, event, at, log);
     case 'bot_added':
       await onBotAdded(tx, event, at);
       log.info({ chatId: event.chatId }, 'bot added to a chat');
@@ -81,6 +81,53 @@ async function dispatch(deps: InboundDeps, tx: Tx, event: InboundEvent, at: Date
 }
 
 type MessageEvent = Extract<InboundEvent, { type: 'message' }>;
+type CardActionEvent = Extract<InboundEvent, { type: 'card_action' }>;
+
+async function onCardAction(deps: InboundDeps, tx: Tx, event: CardActionEvent, at: Date, log: Logger): Promise<CardResponse> {
+  const name = String(event.value.action ?? '');
+  const handler = Object.hasOwn(CARD_ACTIONS, name) ? CARD_ACTIONS[name] : undefined;
+  const actionLog = log.child({ action: name, actor: event.operatorOpenId, item: event.value.item });
+  if (!handler) {
+    actionLog.warn('card action with no handler');
+    return { toast: { type: 'warning', content: '这个卡片按钮已失效，请在最新的卡片上操作。' } };
+  }
+  const actor = await loadActor(tx, event.operatorOpenId);
+  try {
+    const response = await tx.transaction((sp) =>
+      handler({
+        tx: sp,
+        actor,
+        log: actionLog,
+        view: { tz: deps.org.timezone, policy: deps.org.policy, now: at },
+        audiences: [...(event.chatId ? [`chat:${event.chatId}`] : []), `user:${event.operatorOpenId}`],
+        value: event.value,
+        formValue: event.formValue,
+      }),
+    );
+    actionLog.info('card action done');
+    return response;
+  } catch (error) {
+    if (error instanceof RefusedError) {
+      actionLog.warn({ reason: error.reasonCode }, 'card action refused');
+      await insertSecurityEvent(tx, {
+        at,
+        kind: 'refused_action',
+        actor: event.operatorOpenId,
+        action: error.action,
+        reason: error.reasonCode,
+        detail: { value: event.value, chatId: event.chatId, messageId: event.messageId },
+      });
+      return { toast: { type: 'error', content: error.messageZh } };
+    }
+    if (isDomainError(error)) {
+      actionLog.info({ code: error.code }, 'card action not possible now');
+      return { toast: { type: 'warning', content: error.messageZh } };
+    }
+    const reference = randomBytes(4).toString('hex');
+    actionLog.error({ err: error, reference }, 'card action failed');
+    return { toast: { type: 'error', content: `操作失败（参考编号 ${reference}），请稍后再试。` } };
+  }
+}
 
 async function onMessage(deps: InboundDeps, tx: Tx, event: MessageEvent, at: Date, log: Logger): Promise<void> {
   // Ignore other bots (and ourselves): only people give commands.
@@ -88,7 +135,7 @@ async function onMessage(deps: InboundDeps, tx: Tx, event: MessageEvent, at: Dat
   let replies = 0;
   const reply = async (db: Tx, message: OutgoingMessage) => {
     replies += 1;
-    await enqueueOutbox(db, `reply:${event.messageId}:${replies}`, { kind: 'reply', messageId: event.messageId, chatId: event.chatId, message }, at);
+    await enqueueOutbox(db, `reply:${event.messageId}:${replies}`, { kind: 'reply', to: { messageId: event.messageId }, lane: `chat:${event.chatId}`, message }, at);
   };
   const text = (db: Tx, lines: string[]) => reply(db, { msgType: 'text', text: lines.join('\n') });
 

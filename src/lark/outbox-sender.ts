@@ -12,13 +12,14 @@ import {
   newerPatchQueued,
   releaseOutboxRow,
   saveOutboxProgress,
+  type MessageRef,
   type OutboxRow,
   type OutgoingMessage,
   type SendTarget,
 } from '../db/queries/outbox.js';
 import { LarkApiError, toLarkApiError, type LarkGateway, type Receiver } from './gateway.js';
 import { Pacer } from './pacer.js';
-import { createdChatId, receiverKey, resolveReceivers } from './recipients.js';
+import { createdChatId, receiverKey, receiverOfLane, resolveMessageId, resolveReceivers } from './recipients.js';
 
 /**
  * Delivers the outbox (DESIGN.md §5). Rows are claimed with SKIP LOCKED and a lease, so any number
@@ -213,21 +214,29 @@ export class OutboxSender {
     return 'sent';
   }
 
+  /** Pacing for rows that live in one receiver's lane (replies, patches, buzzes). */
+  private async pacedInLane(row: OutboxRow, progress: Progress): Promise<boolean> {
+    const receiver = receiverOfLane(row.lane);
+    return receiver ? this.paced(row, progress, receiver) : false;
+  }
+
   private async deliverReply(row: OutboxRow, progress: Progress, log: Logger): Promise<Outcome> {
     const { db, gateway, clock } = this.options;
-    const target = row.target as { messageId: string; chatId: string };
+    const { to } = row.target as { to: MessageRef };
     const message = (row.payload as { message: OutgoingMessage }).message;
-    if (await this.paced(row, progress, { chatId: target.chatId })) return 'paced';
+    if (await this.pacedInLane(row, progress)) return 'paced';
+    const target = await resolveMessageId(db, to);
     let messageId: string;
     try {
-      ({ messageId } = await gateway.reply(target.messageId, message, uuidFor(row.key, 'reply')));
+      ({ messageId } = await gateway.reply(target, message, uuidFor(row.key, 'reply')));
     } catch (error) {
       const apiError = toLarkApiError(error);
-      if (apiError.code === undefined || !REPLY_TARGET_GONE.has(apiError.code)) throw apiError;
-      log.info('the message replied to is gone; posting in the chat instead');
-      ({ messageId } = await gateway.send({ chatId: target.chatId }, message, uuidFor(row.key, 'reply-fallback')));
+      const fallback = receiverOfLane(row.lane);
+      if (apiError.code === undefined || !REPLY_TARGET_GONE.has(apiError.code) || !fallback) throw apiError;
+      log.info('the message replied to is gone; posting in its chat instead');
+      ({ messageId } = await gateway.send(fallback, message, uuidFor(row.key, 'reply-fallback')));
     }
-    progress.delivered[`chat:${target.chatId}`] = messageId;
+    progress.delivered[row.lane] = messageId;
     await markOutboxSent(db, row.id, clock.now(), progress);
     log.info('replied');
     return 'sent';
@@ -235,26 +244,26 @@ export class OutboxSender {
 
   private async deliverPatch(row: OutboxRow, log: Logger): Promise<Outcome> {
     const { db, gateway, clock } = this.options;
-    const target = row.target as { messageId: string; chatId: string };
+    const { to, copy } = row.target as { to: MessageRef; copy: string };
     const { card, version } = row.payload as { card: Record<string, unknown>; version: number };
-    const applied = await latestPatchedVersion(db, target.messageId);
-    if ((applied !== undefined && applied >= version) || (await newerPatchQueued(db, target.messageId, version))) {
+    const applied = await latestPatchedVersion(db, copy);
+    if ((applied !== undefined && applied >= version) || (await newerPatchQueued(db, copy, version))) {
       await markOutboxSent(db, row.id, clock.now(), { superseded: true });
       log.debug({ version, applied }, 'card patch superseded by a newer version; dropped');
       return 'sent';
     }
-    if (await this.paced(row, { delivered: {}, failed: {} }, { chatId: target.chatId })) return 'paced';
-    await gateway.patchCard(target.messageId, card);
+    if (await this.pacedInLane(row, { delivered: {}, failed: {} })) return 'paced';
+    await gateway.patchCard(await resolveMessageId(db, to), card);
     await markOutboxSent(db, row.id, clock.now(), { version });
     return 'sent';
   }
 
   private async deliverUrgent(row: OutboxRow, log: Logger): Promise<Outcome> {
     const { db, gateway, clock } = this.options;
-    const target = row.target as { messageId: string; chatId: string };
+    const { to } = row.target as { to: MessageRef };
     const { openIds } = row.payload as { openIds: string[] };
-    if (await this.paced(row, { delivered: {}, failed: {} }, { chatId: target.chatId })) return 'paced';
-    const { invalid } = await gateway.urgent(target.messageId, openIds);
+    if (await this.pacedInLane(row, { delivered: {}, failed: {} })) return 'paced';
+    const { invalid } = await gateway.urgent(await resolveMessageId(db, to), openIds);
     if (invalid.length > 0) log.warn({ invalid }, 'some people could not be buzzed (not in the chat)');
     await markOutboxSent(db, row.id, clock.now(), { invalid });
     return 'sent';

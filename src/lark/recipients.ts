@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../db/client.js';
 import { adminOpenIds, effectiveChatId, effectiveRoster, openIdsOf } from '../db/queries/organisation.js';
-import { findOutboxRow, type SendTarget } from '../db/queries/outbox.js';
+import { findOutboxRow, type MessageRef, type SendTarget } from '../db/queries/outbox.js';
 import { LarkApiError, type Receiver } from './gateway.js';
 
 /**
@@ -30,4 +30,21 @@ export async function createdChatId(db: DbOrTx, createKey: string): Promise<stri
   if (row?.sentAt && chatId) return chatId;
   if (row?.deadAt) throw new LarkApiError(false, undefined, undefined, `the chat of ${createKey} was never created`);
   throw new LarkApiError(true, undefined, undefined, `waiting for the chat of ${createKey} to be created`);
+}
+
+/** The id of a message the bot sent; a copy whose send has not happened yet is a retryable wait. */
+export async function resolveMessageId(db: DbOrTx, ref: MessageRef): Promise<string> {
+  if ('messageId' in ref) return ref.messageId;
+  const row = await findOutboxRow(db, ref.sendKey);
+  const messageId = (row?.result as { delivered?: Record<string, string> } | null)?.delivered?.[ref.receiver];
+  if (messageId) return messageId;
+  if (row?.deadAt || row?.sentAt) throw new LarkApiError(false, undefined, undefined, `${ref.sendKey} never reached ${ref.receiver}`);
+  throw new LarkApiError(true, undefined, undefined, `waiting for ${ref.sendKey} to reach ${ref.receiver}`);
+}
+
+/** Pacing keys from a lane name (`chat:oc_…`, `user:ou_…`). */
+export function receiverOfLane(lane: string): Receiver | undefined {
+  if (lane.startsWith('chat:')) return { chatId: lane.slice(5) };
+  if (lane.startsWith('user:')) return { openId: lane.slice(5) };
+  return undefined;
 }

@@ -231,14 +231,14 @@ describe('outbox sender', () => {
   });
 
   it('replies to the message, and patches only the newest card version', async () => {
-    await enqueueOutbox(db.db, 'r1', { kind: 'reply', messageId: 'om_src', chatId: 'oc_a', message: text('收到') }, T0);
-    await enqueueOutbox(db.db, 'p1', { kind: 'patch', messageId: 'om_card', chatId: 'oc_a', card: { v: 1 }, version: 1 }, T0);
-    await enqueueOutbox(db.db, 'p2', { kind: 'patch', messageId: 'om_card', chatId: 'oc_a', card: { v: 2 }, version: 2 }, T0);
+    await enqueueOutbox(db.db, 'r1', { kind: 'reply', to: { messageId: 'om_src' }, lane: 'chat:oc_a', message: text('收到') }, T0);
+    await enqueueOutbox(db.db, 'p1', { kind: 'patch', to: { messageId: 'om_card' }, lane: 'chat:oc_a', card: { v: 1 }, version: 1 }, T0);
+    await enqueueOutbox(db.db, 'p2', { kind: 'patch', to: { messageId: 'om_card' }, lane: 'chat:oc_a', card: { v: 2 }, version: 2 }, T0);
     await drain(sender());
     expect(lark.messages).toMatchObject([{ replyTo: 'om_src', content: { text: '收到' } }]);
     expect(lark.patches).toEqual([{ messageId: 'om_card', content: { v: 2 } }]);
     // A late, older patch is dropped.
-    await enqueueOutbox(db.db, 'p0', { kind: 'patch', messageId: 'om_card', chatId: 'oc_a', card: { v: 0 }, version: 0 }, T0);
+    await enqueueOutbox(db.db, 'p0', { kind: 'patch', to: { messageId: 'om_card' }, lane: 'chat:oc_a', card: { v: 0 }, version: 0 }, T0);
     await drain(sender());
     expect(lark.patches).toHaveLength(1);
   });

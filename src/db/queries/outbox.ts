@@ -14,11 +14,26 @@ export type OutgoingMessage =
  */
 export type SendTarget = { chatId: string } | { openId: string } | { unit: string } | { admins: true } | { createdChat: string };
 
+/**
+ * A message the bot already sent: by id, or as the outbox row that sent it to one receiver (the id
+ * is read when needed, so a patch or reply can be queued before the card has gone out).
+ */
+export type MessageRef = { messageId: string } | { sendKey: string; receiver: string };
+
+/** A stable name for the message a ref points at (patches of one message supersede each other). */
+export function messageRefKey(ref: MessageRef): string {
+  return 'messageId' in ref ? `msg:${ref.messageId}` : `copy:${ref.sendKey}|${ref.receiver}`;
+}
+
+/**
+ * `lane` of replies, patches and buzzes is the receiver the message lives in (`chat:oc_…` or
+ * `user:ou_…`), so they queue behind the send that created it.
+ */
 export type OutboxCommand =
   | { kind: 'send'; target: SendTarget; message: OutgoingMessage }
-  | { kind: 'reply'; messageId: string; chatId: string; message: OutgoingMessage }
-  | { kind: 'patch'; messageId: string; chatId: string; card: Record<string, unknown>; version: number }
-  | { kind: 'urgent'; messageId: string; chatId: string; openIds: string[] }
+  | { kind: 'reply'; to: MessageRef; lane: string; message: OutgoingMessage }
+  | { kind: 'patch'; to: MessageRef; lane: string; card: Record<string, unknown>; version: number }
+  | { kind: 'urgent'; to: MessageRef; lane: string; openIds: string[] }
   /** A group the bot creates (e.g. a joint consultation); later rows reach it as { createdChat: key }. */
   | { kind: 'create_chat'; name: string; description: string; openIds: string[] }
   | { kind: 'add_members'; target: { chatId: string } | { createdChat: string }; openIds: string[] }
@@ -37,7 +52,7 @@ export function laneOf(command: OutboxCommand, key: string): string {
     case 'add_members':
       return laneOfTarget(command.target);
     default:
-      return `chat:${command.chatId}`;
+      return command.lane;
   }
 }
 
@@ -54,11 +69,11 @@ function payloadOf(command: OutboxCommand): { target: unknown; payload: unknown 
     case 'send':
       return { target: command.target, payload: { message: command.message } };
     case 'reply':
-      return { target: { messageId: command.messageId, chatId: command.chatId }, payload: { message: command.message } };
+      return { target: { to: command.to }, payload: { message: command.message } };
     case 'patch':
-      return { target: { messageId: command.messageId, chatId: command.chatId }, payload: { card: command.card, version: command.version } };
+      return { target: { to: command.to, copy: messageRefKey(command.to) }, payload: { card: command.card, version: command.version } };
     case 'urgent':
-      return { target: { messageId: command.messageId, chatId: command.chatId }, payload: { openIds: command.openIds } };
+      return { target: { to: command.to }, payload: { openIds: command.openIds } };
     case 'create_chat':
       return { target: {}, payload: { name: command.name, description: command.description, openIds: command.openIds } };
     case 'add_members':
@@ -132,16 +147,16 @@ export async function markOutboxDead(db: DbOrTx, id: number, at: Date, error: st
 }
 
 /** The newest version of a card already patched into a message (older patches are dropped). */
-export async function latestPatchedVersion(db: DbOrTx, messageId: string): Promise<number | undefined> {
+export async function latestPatchedVersion(db: DbOrTx, copy: string): Promise<number | undefined> {
   const [row] = await db
     .select({ version: sql<number | null>`max((${outbox.payload}->>'version')::int)` })
     .from(outbox)
-    .where(and(eq(outbox.kind, 'patch'), sql`${outbox.target}->>'messageId' = ${messageId}`, sql`${outbox.sentAt} is not null`));
+    .where(and(eq(outbox.kind, 'patch'), sql`${outbox.target}->>'copy' = ${copy}`, sql`${outbox.sentAt} is not null`));
   return row?.version ?? undefined;
 }
 
 /** A newer patch for the same message is waiting: this one can be skipped. */
-export async function newerPatchQueued(db: DbOrTx, messageId: string, version: number): Promise<boolean> {
+export async function newerPatchQueued(db: DbOrTx, copy: string, version: number): Promise<boolean> {
   const rows = await db
     .select({ id: outbox.id })
     .from(outbox)
@@ -150,7 +165,7 @@ export async function newerPatchQueued(db: DbOrTx, messageId: string, version: n
         eq(outbox.kind, 'patch'),
         isNull(outbox.sentAt),
         isNull(outbox.deadAt),
-        sql`${outbox.target}->>'messageId' = ${messageId}`,
+        sql`${outbox.target}->>'copy' = ${copy}`,
         sql`(${outbox.payload}->>'version')::int > ${version}`,
       ),
     )

@@ -1,0 +1,124 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../client.js';
+import { auditLog, itemCards, items, itemUnits, refCounters } from '../schema/index.js';
+
+export type ItemRow = typeof items.$inferSelect;
+export type NewItemRow = typeof items.$inferInsert;
+export type ItemCardRow = typeof itemCards.$inferSelect;
+
+/**
+ * The next number for a local date, inside the caller's transaction: concurrent registrations
+ * serialise on the counter row, so references never repeat and never skip on rollback.
+ */
+export async function allocateRefNumber(db: DbOrTx, localDate: string): Promise<number> {
+  const [row] = await db
+    .insert(refCounters)
+    .values({ localDate, last: 1 })
+    .onConflictDoUpdate({ target: refCounters.localDate, set: { last: sql`${refCounters.last} + 1` } })
+    .returning({ last: refCounters.last });
+  return row!.last;
+}
+
+export async function insertItem(db: DbOrTx, row: NewItemRow): Promise<ItemRow> {
+  const [inserted] = await db.insert(items).values(row).returning();
+  return inserted!;
+}
+
+export async function findItemByRef(db: DbOrTx, ref: string): Promise<ItemRow | undefined> {
+  const [row] = await db.select().from(items).where(eq(items.ref, ref.toUpperCase()));
+  return row;
+}
+
+export async function findItemById(db: DbOrTx, id: number): Promise<ItemRow | undefined> {
+  const [row] = await db.select().from(items).where(eq(items.id, id));
+  return row;
+}
+
+/** Locks the item row for the rest of the transaction: concurrent clicks on one item take turns. */
+export async function lockItem(db: DbOrTx, id: number): Promise<ItemRow | undefined> {
+  const [row] = await db.select().from(items).where(eq(items.id, id)).for('update');
+  return row;
+}
+
+export async function findItemsByUrlKey(db: DbOrTx, urlKey: string): Promise<ItemRow[]> {
+  return db.select().from(items).where(eq(items.urlKey, urlKey)).orderBy(asc(items.id));
+}
+
+export async function updateItem(db: DbOrTx, id: number, changes: Partial<NewItemRow>): Promise<ItemRow> {
+  const [row] = await db
+    .update(items)
+    .set({ ...changes, version: sql`${items.version} + 1` })
+    .where(eq(items.id, id))
+    .returning();
+  return row!;
+}
+
+export interface ItemUnits {
+  lead?: string;
+  cooperating: string[];
+}
+
+export async function unitsOfItem(db: DbOrTx, itemId: number): Promise<ItemUnits> {
+  const rows = await db
+    .select()
+    .from(itemUnits)
+    .where(and(eq(itemUnits.itemId, itemId), eq(itemUnits.active, true)))
+    .orderBy(asc(itemUnits.since), asc(itemUnits.unitCode));
+  return { lead: rows.find((r) => r.role === 'lead')?.unitCode, cooperating: rows.filter((r) => r.role === 'cooperating').map((r) => r.unitCode) };
+}
+
+export async function setItemUnits(db: DbOrTx, itemId: number, next: ItemUnits, at: Date): Promise<void> {
+  await db.update(itemUnits).set({ active: false }).where(eq(itemUnits.itemId, itemId));
+  const rows = [
+    ...(next.lead ? [{ itemId, unitCode: next.lead, role: 'lead', active: true, since: at }] : []),
+    ...next.cooperating.map((unitCode) => ({ itemId, unitCode, role: 'cooperating', active: true, since: at })),
+  ];
+  for (const row of rows) {
+    await db.insert(itemUnits).values(row).onConflictDoUpdate({ target: [itemUnits.itemId, itemUnits.unitCode, itemUnits.role], set: { active: true, since: at } });
+  }
+}
+
+export async function liveCardsOf(db: DbOrTx, itemId: number): Promise<ItemCardRow[]> {
+  return db
+    .select()
+    .from(itemCards)
+    .where(and(eq(itemCards.itemId, itemId), sql`${itemCards.movedAt} is null`))
+    .orderBy(asc(itemCards.id));
+}
+
+export async function insertItemCard(db: DbOrTx, row: typeof itemCards.$inferInsert): Promise<void> {
+  await db.insert(itemCards).values(row);
+}
+
+export async function setCardVersion(db: DbOrTx, cardId: number, version: number): Promise<void> {
+  await db.update(itemCards).set({ version }).where(eq(itemCards.id, cardId));
+}
+
+/** The item's audit rows, oldest first: the timeline shown on cards and by `show`. */
+export async function timelineOf(db: DbOrTx, itemId: number) {
+  return db.select().from(auditLog).where(eq(auditLog.itemId, itemId)).orderBy(asc(auditLog.at), asc(auditLog.id));
+}
+
+export interface ItemListFilter {
+  states?: string[];
+  unit?: string;
+  includeDrill?: boolean;
+  limit?: number;
+}
+
+export async function listItems(db: DbOrTx, filter: ItemListFilter): Promise<ItemRow[]> {
+  const conditions = [];
+  if (filter.states) conditions.push(inArray(items.state, filter.states));
+  if (!filter.includeDrill) conditions.push(eq(items.drill, false));
+  if (filter.unit) {
+    conditions.push(
+      sql`exists (select 1 from ${itemUnits} iu where iu.item_id = ${items.id} and iu.unit_code = ${filter.unit} and iu.active)`,
+    );
+  }
+  return db
+    .select()
+    .from(items)
+    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .orderBy(desc(items.registeredAt))
+    .limit(filter.limit ?? 50);
+}

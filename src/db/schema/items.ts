@@ -1,0 +1,86 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { units } from './organisation.js';
+
+/** One public-opinion item (R1). `version` counts changes; every card copy shows the latest. */
+export const items = pgTable(
+  'items',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ref: text('ref').notNull(),
+    title: text('title').notNull(),
+    summary: text('summary'),
+    source: text('source'),
+    url: text('url'),
+    /** The link after normalisation, for catching the same article twice. */
+    urlKey: text('url_key'),
+    postedAt: timestamp('posted_at', { withTimezone: true }),
+    discoveredAt: timestamp('discovered_at', { withTimezone: true }).notNull(),
+    registeredAt: timestamp('registered_at', { withTimezone: true }).notNull(),
+    registeredBy: text('registered_by').notNull(),
+    spread: jsonb('spread').$type<{ views?: number; reposts?: number; comments?: number }>(),
+    propagationPath: text('propagation_path'),
+    commentSituation: text('comment_situation'),
+    netizenViews: text('netizen_views'),
+    category: text('category').notNull(),
+    level: text('level').notNull(),
+    kind: text('kind').notNull(),
+    state: text('state').notNull(),
+    drill: boolean('drill').notNull().default(false),
+    /** Why the lead unit was chosen (explicit, keywords …), shown on the card. */
+    routingNote: text('routing_note'),
+    version: integer('version').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('items_ref').on(t.ref), index('items_url_key').on(t.urlKey), index('items_state').on(t.state)],
+);
+
+/** Lead and cooperating units of an item; a reassignment deactivates the old lead, never deletes it. */
+export const itemUnits = pgTable(
+  'item_units',
+  {
+    itemId: bigint('item_id', { mode: 'number' })
+      .notNull()
+      .references(() => items.id),
+    unitCode: text('unit_code')
+      .notNull()
+      .references(() => units.code),
+    role: text('role').notNull(),
+    active: boolean('active').notNull().default(true),
+    since: timestamp('since', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.unitCode, t.role] }), index('item_units_unit').on(t.unitCode)],
+);
+
+/** The last reference number used on each local date (YQ-YYYYMMDD-NNN). */
+export const refCounters = pgTable('ref_counters', {
+  localDate: text('local_date').primaryKey(),
+  last: integer('last').notNull(),
+});
+
+/**
+ * One card copy per (item, audience): a chat, or a person in private. The message id comes from
+ * the outbox row that sent it (`sendKey`); patches and reminders reach the copy through it.
+ */
+export const itemCards = pgTable(
+  'item_cards',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    itemId: bigint('item_id', { mode: 'number' })
+      .notNull()
+      .references(() => items.id),
+    /** `chat:oc_…` or `user:ou_…` */
+    audience: text('audience').notNull(),
+    /** Which actions this copy shows: news, lead, cooperating, leader, observer. */
+    variant: text('variant').notNull(),
+    unitCode: text('unit_code'),
+    sendKey: text('send_key').notNull(),
+    version: integer('version').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+    movedAt: timestamp('moved_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('item_cards_live').on(t.itemId, t.audience).where(sql`${t.movedAt} is null`),
+    index('item_cards_item').on(t.itemId),
+  ],
+);
