@@ -2,6 +2,7 @@ import { bindCommand } from './bind.js';
 import { helpCommand } from './help.js';
 import { liaisonCommand } from './liaison.js';
 import { newCommand } from './new.js';
+import { assignCommand, closeCommand, draftCommand, feedbackCommand, listCommand, recurCommand, reopenCommand, showCommand } from './item-commands.js';
 import { rosterCommand } from './roster.js';
 import type { AnyCommand } from './types.js';
 import { whoamiCommand } from './whoami.js';
@@ -10,6 +11,14 @@ import { whoamiCommand } from './whoami.js';
 export const COMMANDS: readonly AnyCommand[] = [
   helpCommand(() => COMMANDS),
   newCommand,
+  listCommand,
+  showCommand,
+  assignCommand,
+  draftCommand,
+  closeCommand,
+  reopenCommand,
+  recurCommand,
+  feedbackCommand,
   whoamiCommand,
   rosterCommand,
   bindCommand,

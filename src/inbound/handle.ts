@@ -102,6 +102,8 @@ async function onCardAction(deps: InboundDeps, tx: Tx, event: CardActionEvent, a
         audiences: [...(event.chatId ? [`chat:${event.chatId}`] : []), `user:${event.operatorOpenId}`],
         value: event.value,
         formValue: event.formValue,
+        messageId: event.messageId,
+        chatId: event.chatId,
       }),
     );
     actionLog.info('card action done');

@@ -5,6 +5,7 @@ import {
   effectiveChatId,
   effectiveRoster,
   findNewsOfficeUnit,
+  findUnit,
   listActiveUnits,
   openIdsOf,
 } from '../db/queries/organisation.js';
@@ -83,7 +84,8 @@ export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, ans
   const live = new Map((await liveCardsOf(tx, item.id)).map((card) => [card.audience, card]));
   const unitChoices = (await listActiveUnits(tx)).filter((unit) => unit.role !== 'news_office').map((unit) => ({ code: unit.code, name: unit.name }));
   for (const audience of audiences) {
-    const view = await itemCardView(tx, item, audience.variant, ctx, { mention: audience.mention, unitChoices });
+    const unitRole = audience.unitCode ? (await findUnit(tx, audience.unitCode))?.role : undefined;
+    const view = await itemCardView(tx, item, audience.variant, ctx, { mention: audience.mention, unitChoices, unitRole });
     const card = itemCard(view);
     cards.set(audience.key, card);
     const existing = live.get(audience.key);

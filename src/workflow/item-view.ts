@@ -7,6 +7,7 @@ import type { DbOrTx } from '../db/client.js';
 import type { ItemRow } from '../db/queries/items.js';
 import { timelineOf, unitsOfItem } from '../db/queries/items.js';
 import { findPerson, findPersonByOpenId, findUnit } from '../db/queries/organisation.js';
+import { loadFacts } from './item-facts.js';
 import { formatLocalTime, formatMinutes, formatSpread } from './present.js';
 
 /** Which chat sees which actions (DESIGN.md §5 Cards). */
@@ -18,15 +19,10 @@ export interface ViewContext {
   now: Date;
 }
 
-/** What the clocks need from an item; later slices add verification, publications, extensions. */
-export function factsOf(item: ItemRow): ItemFacts {
-  return { level: item.level as Level, kind: item.kind as ItemFacts['kind'], registeredAt: item.registeredAt, discoveredAt: item.discoveredAt };
-}
-
 const DUE_SOON_MINUTES = 120;
 
-function clockLines(item: ItemRow, ctx: ViewContext): ItemCardView['clocks'] {
-  return computeClocks(factsOf(item), { policy: ctx.policy, tz: ctx.tz }).map((view) => {
+function clockLines(facts: ItemFacts, ctx: ViewContext): ItemCardView['clocks'] {
+  return computeClocks(facts, { policy: ctx.policy, tz: ctx.tz }).map((view) => {
     const status = clockStatus(view, ctx.now);
     const due = formatLocalTime(view.extendedDue ?? view.due, ctx.tz, ctx.now);
     const label = CLOCK_LABELS_ZH[view.kind];
@@ -46,10 +42,38 @@ function clockLines(item: ItemRow, ctx: ViewContext): ItemCardView['clocks'] {
 }
 
 /** Chinese text of each audited step, for the timeline. */
+const OUTCOME_ZH: Record<string, string> = { true: '属实', partly: '部分属实', false: '不属实' };
 const TIMELINE_TEXT: Record<string, (after: Record<string, unknown>) => string> = {
   'item.registered': () => '登记舆情',
   'item.routed': (a) => `指定牵头单位：${String(a.leadName ?? a.lead ?? '')}`,
+  'item.reassigned': (a) => `改派牵头单位：${String(a.leadName ?? a.lead ?? '')}`,
   'item.acknowledged': () => '认领',
+  'item.dispute_raised': (a) => `申请改派：${String(a.reason ?? '')}`,
+  'item.dispute_insisted': () => '县新闻办维持原牵头单位',
+  'item.verified': (a) => `提交核实：${OUTCOME_ZH[String(a.outcome)] ?? ''}`,
+  'item.verification_updated': (a) => `更新核实：${OUTCOME_ZH[String(a.outcome)] ?? ''}`,
+  'item.draft_submitted': (a) => `提交第 ${String(a.draftVersion)} 版回应稿`,
+  'item.draft_approved': (a) => `第 ${String(a.draftVersion)} 版审核通过`,
+  'item.draft_returned': (a) => `第 ${String(a.draftVersion)} 版退回修改：${String(a.comment ?? '')}`,
+  'item.wording_confirmed': (a) => `${String(a.unit)} 会签确认`,
+  'item.wording_objected': (a) => `${String(a.unit)} 对口径提出意见`,
+  'item.published': () => '登记发布',
+  'item.watch_started': () => '进入跟踪期',
+  'item.media_contact': (a) => `媒体沟通：${String(a.outlet ?? '')}`,
+  'item.rectified': () => '整改完成',
+  'item.instruction': (a) => `批示：${String(a.text ?? '')}`,
+  'item.handed_over': () => '移交公安网信',
+  'item.handover_received': (a) => `${String(a.unit)} 确认接收移交`,
+  'item.consultation_convened': () => '发起会商',
+  'item.consultation_recorded': () => '会商记录',
+  'item.disposal_submitted': () => '处置意见报审',
+  'item.disposal_approved': () => '处置意见获批',
+  'item.disposal_rejected': () => '处置意见未获批',
+  'item.closed': () => '办结',
+  'item.reopened': () => '重新打开',
+  'item.recurred': (a) => `舆情反复${a.note ? `：${String(a.note)}` : ''}`,
+  'item.redispatched': () => '重新交办',
+  'item.feedback': (a) => `反馈处置情况：${String(a.text ?? '')}`,
 };
 
 async function timelineEntries(db: DbOrTx, item: ItemRow, ctx: ViewContext): Promise<ItemCardView['timeline']> {
@@ -67,12 +91,40 @@ async function timelineEntries(db: DbOrTx, item: ItemRow, ctx: ViewContext): Pro
   return entries;
 }
 
-function actionsFor(variant: CardVariant, item: ItemRow, hasLead: boolean): ItemCardView['actions'] {
-  const value = (action: string) => ({ action, item: item.id, v: item.version });
+interface ActionFacts {
+  hasLead: boolean;
+  rectificationPending: boolean;
+  unitRole?: string;
+}
+
+const OPEN: ItemState[] = ['dispatched', 'acknowledged', 'verified', 'drafting', 'in_review', 'approved', 'responded', 'watching'];
+
+/** The buttons a copy shows: what its people may do in this state (DESIGN.md §2b, §5). */
+function actionsFor(variant: CardVariant, item: ItemRow, facts: ActionFacts): ItemCardView['actions'] {
+  const base = { item: item.id, v: item.version };
+  const form = (label: string, name: string, style?: 'primary' | 'danger') => ({ label, value: { ...base, action: 'open_form', form: name }, ...(style ? { style } : {}) });
   const state = item.state as ItemState;
+  const open = OPEN.includes(state);
+  const major = item.level !== 'general';
   const actions: ItemCardView['actions'] = [];
-  if (variant === 'lead' && state === 'dispatched') actions.push({ label: '认领', value: value('acknowledge'), style: 'primary' });
-  if (variant === 'news' && !hasLead) return [];
+  if (variant === 'lead') {
+    if (state === 'dispatched') actions.push({ label: '认领', value: { ...base, action: 'acknowledge' }, style: 'primary' });
+    if (state === 'dispatched' || state === 'acknowledged') actions.push(form('提交核实', 'verify', state === 'acknowledged' ? 'primary' : undefined), form('申请改派', 'dispute'));
+    if (state === 'verified' || state === 'drafting') actions.push(form('起草回应', 'draft', 'primary'));
+    if (state === 'in_review') actions.push(form('审核回应稿', 'review', 'primary'), form('修改回应稿', 'draft'));
+    if (state === 'approved') actions.push(form('登记发布', 'publication', 'primary'), form('修改回应稿', 'draft'));
+    if (state === 'responded' || state === 'watching') actions.push(form('登记发布', 'publication'));
+    if (open) actions.push(form('媒体沟通', 'media'));
+    if (open && facts.rectificationPending) actions.push(form('整改完成', 'rectification'));
+  }
+  if (variant === 'news' && facts.hasLead) {
+    if (open) actions.push(form('登记发布', 'publication'), form('移交公安网信', 'handover', item.category === 'rumour' ? 'primary' : undefined));
+    if (open && major) actions.push({ label: '发起会商', value: { ...base, action: 'convene' } });
+    if (open) actions.push({ label: '办结', value: { ...base, action: 'close' }, style: 'danger', confirm: `确认办结 ${item.ref}？` });
+    if (state === 'closed') actions.push({ label: '重新打开', value: { ...base, action: 'reopen' }, confirm: `确认重新打开 ${item.ref}？` });
+  }
+  if (variant === 'leader' && state !== 'closed') actions.push(form('批示', 'instruction', 'primary'));
+  if (variant === 'observer' && facts.unitRole === 'propaganda' && open && major) actions.push({ label: '发起会商', value: { ...base, action: 'convene' } });
   return actions;
 }
 
@@ -84,14 +136,34 @@ function nextStep(item: ItemRow, leadName: string | undefined): string | undefin
       return `等待${leadName ?? '牵头单位'}认领`;
     case 'acknowledged':
       return `等待${leadName ?? '牵头单位'}提交核实情况`;
+    case 'verified':
+    case 'drafting':
+      return `等待${leadName ?? '牵头单位'}起草回应稿`;
+    case 'in_review':
+      return `等待${leadName ?? '牵头单位'}负责人审核回应稿`;
+    case 'approved':
+      return '回应稿已审核，等待会签确认和发布';
+    case 'responded':
+    case 'watching':
+      return '已回应，跟踪舆情走势，防止反复';
+    case 'reopened':
+      return '等待县新闻办重新交办';
     default:
       return undefined;
   }
 }
 
 /** Everything one copy of the item card shows, for one audience. */
-export async function itemCardView(db: DbOrTx, item: ItemRow, variant: CardVariant, ctx: ViewContext, extra: { mention?: string[]; unitChoices?: { code: string; name: string }[] } = {}): Promise<ItemCardView> {
+export async function itemCardView(
+  db: DbOrTx,
+  item: ItemRow,
+  variant: CardVariant,
+  ctx: ViewContext,
+  extra: { mention?: string[]; unitChoices?: { code: string; name: string }[]; unitRole?: string } = {},
+): Promise<ItemCardView> {
   const units = await unitsOfItem(db, item.id);
+  const facts = await loadFacts(db, item);
+  const rectificationPending = Boolean(facts.verification?.rectificationNeeded && !facts.rectifiedAt);
   const leadName = units.lead ? (await findUnit(db, units.lead))?.name : undefined;
   const cooperating = await Promise.all(units.cooperating.map(async (code) => (await findUnit(db, code))?.name ?? code));
   const level = item.level as Level;
@@ -113,11 +185,11 @@ export async function itemCardView(db: DbOrTx, item: ItemRow, variant: CardVaria
     leadUnit: leadName,
     cooperatingUnits: cooperating,
     routingNote: item.routingNote ?? undefined,
-    clocks: clockLines(item, ctx),
+    clocks: clockLines(facts, ctx),
     nextStep: nextStep(item, leadName),
     mention: extra.mention,
     timeline: await timelineEntries(db, item, ctx),
-    actions: actionsFor(variant, item, Boolean(units.lead)),
+    actions: actionsFor(variant, item, { hasLead: Boolean(units.lead), rectificationPending, unitRole: extra.unitRole }),
     unitChoices: variant === 'news' && !units.lead ? extra.unitChoices : undefined,
     baseValue: { item: item.id, v: item.version },
     version: item.version,

@@ -3,7 +3,8 @@ import type { RoutingResult } from '../domain/routing.js';
 import type { Tx } from '../db/client.js';
 import { unitsOfItem, type ItemRow } from '../db/queries/items.js';
 import { findUnit } from '../db/queries/organisation.js';
-import { factsOf, type ViewContext } from './item-view.js';
+import { loadFacts } from './item-facts.js';
+import type { ViewContext } from './item-view.js';
 import { formatLocalTime } from './present.js';
 
 /** The registration's answer to the news office: reference, routing and every clock's due time. */
@@ -18,7 +19,7 @@ export async function registrationConfirmation(tx: Tx, item: ItemRow, routing: R
     lines.push(`牵头单位：待指定（${routing.reasonZh}）。请在县新闻办的卡片上选择牵头单位。`);
   }
   lines.push('时限：');
-  for (const clock of computeClocks(factsOf(item), { policy: ctx.policy, tz: ctx.tz })) {
+  for (const clock of computeClocks(await loadFacts(tx, item), { policy: ctx.policy, tz: ctx.tz })) {
     lines.push(`• ${CLOCK_LABELS_ZH[clock.kind]}：${formatLocalTime(effectiveDue(clock), ctx.tz, ctx.now)} 前`);
   }
   return lines.join('\n');

@@ -30,6 +30,12 @@ units:
     role: department
     leaders: [ou_edu_lead]
     liaisons: [ou_edu_liaison]
+  - code: police
+    name: 县公安局
+    role: police
+    chat_id: oc_police
+    leaders: [ou_police_lead]
+    liaisons: [ou_police_liaison]
 county_leaders:
   - { id: ou_vice_wang, name: 王副县长, oversees: [health, education] }
 people:
@@ -41,6 +47,11 @@ people:
   ou_health_liaison: 刘芳
   ou_edu_lead: 马局长
   ou_edu_liaison: 胡静
+  ou_police_lead: 孙局长
+  ou_police_liaison: 钱警官
+  ou_prop_lead: 周部长
+  ou_prop_liaison: 吴晓燕
+  ou_vice_wang: 王副县长
 `;
 
 export const silentLog = pino({ level: 'silent' });

@@ -2,3 +2,4 @@ export * from './organisation.js';
 export * from './audit.js';
 export * from './transport.js';
 export * from './items.js';
+export * from './records.js';

@@ -26,6 +26,8 @@ export const items = pgTable(
     level: text('level').notNull(),
     kind: text('kind').notNull(),
     state: text('state').notNull(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
     drill: boolean('drill').notNull().default(false),
     /** Why the lead unit was chosen (explicit, keywords …), shown on the card. */
     routingNote: text('routing_note'),

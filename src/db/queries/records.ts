@@ -1,0 +1,61 @@
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import type { DbOrTx } from '../client.js';
+import { confirmations, consultations, disputes, drafts, handoverAcks, handovers, publications, rectifications, verifications } from '../schema/index.js';
+
+export type DraftRow = typeof drafts.$inferSelect;
+export type VerificationRow = typeof verifications.$inferSelect;
+export type PublicationRow = typeof publications.$inferSelect;
+
+export async function latestVerification(db: DbOrTx, itemId: number): Promise<VerificationRow | undefined> {
+  const [row] = await db.select().from(verifications).where(eq(verifications.itemId, itemId)).orderBy(desc(verifications.id)).limit(1);
+  return row;
+}
+
+export async function draftsOf(db: DbOrTx, itemId: number): Promise<DraftRow[]> {
+  return db.select().from(drafts).where(eq(drafts.itemId, itemId)).orderBy(asc(drafts.version));
+}
+
+export async function publicationsOf(db: DbOrTx, itemId: number): Promise<PublicationRow[]> {
+  return db.select().from(publications).where(eq(publications.itemId, itemId)).orderBy(asc(publications.publishedAt));
+}
+
+export async function latestRectification(db: DbOrTx, itemId: number) {
+  const [row] = await db.select().from(rectifications).where(eq(rectifications.itemId, itemId)).orderBy(desc(rectifications.id)).limit(1);
+  return row;
+}
+
+export async function confirmationsOf(db: DbOrTx, itemId: number, draftVersion: number) {
+  return db.select().from(confirmations).where(and(eq(confirmations.itemId, itemId), eq(confirmations.draftVersion, draftVersion)));
+}
+
+export async function openDispute(db: DbOrTx, itemId: number) {
+  const [row] = await db.select().from(disputes).where(and(eq(disputes.itemId, itemId), isNull(disputes.decision))).orderBy(desc(disputes.id)).limit(1);
+  return row;
+}
+
+export async function findDispute(db: DbOrTx, id: number) {
+  const [row] = await db.select().from(disputes).where(eq(disputes.id, id));
+  return row;
+}
+
+export async function handoversOf(db: DbOrTx, itemId: number) {
+  return db.select().from(handovers).where(eq(handovers.itemId, itemId)).orderBy(asc(handovers.id));
+}
+
+export async function findHandover(db: DbOrTx, id: number) {
+  const [row] = await db.select().from(handovers).where(eq(handovers.id, id));
+  return row;
+}
+
+export async function handoverAcksOf(db: DbOrTx, handoverId: number) {
+  return db.select().from(handoverAcks).where(eq(handoverAcks.handoverId, handoverId));
+}
+
+export async function consultationsOf(db: DbOrTx, itemId: number) {
+  return db.select().from(consultations).where(eq(consultations.itemId, itemId)).orderBy(asc(consultations.id));
+}
+
+export async function findConsultation(db: DbOrTx, id: number) {
+  const [row] = await db.select().from(consultations).where(eq(consultations.id, id));
+  return row;
+}

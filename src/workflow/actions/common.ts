@@ -1,0 +1,104 @@
+import type { Logger } from 'pino';
+import { can, type Action, type PermissionContext, type Role } from '../../domain/permissions.js';
+import { transition, type GuardContext, type ItemEvent, type ItemState } from '../../domain/lifecycle.js';
+import type { Tx } from '../../db/client.js';
+import { liveCardsOf, lockItem, unitsOfItem, updateItem, type ItemRow, type NewItemRow } from '../../db/queries/items.js';
+import { enqueueOutbox } from '../../db/queries/outbox.js';
+import type { CardResponse } from '../../inbound/handle.js';
+import type { Actor } from '../actor.js';
+import { auditedChangeInTx } from '../audited.js';
+import { InputError, RefusedError } from '../errors.js';
+import { syncItemCards } from '../item-cards.js';
+import { itemRoles } from '../item-roles.js';
+import type { ViewContext } from '../item-view.js';
+
+/** What a card action (button or form) works with. One transaction, the event's. */
+export interface ActionContext {
+  tx: Tx;
+  actor: Actor;
+  view: ViewContext;
+  log: Logger;
+  /** Where the clicked copy may live: `chat:oc_…` of the click, then `user:ou_…` of the clicker. */
+  audiences: string[];
+  value: Record<string, unknown>;
+  formValue?: Record<string, unknown>;
+  /** The clicked message, for replies (forms are posted as replies to the card). */
+  messageId?: string;
+  chatId?: string;
+}
+
+export type ActionHandler = (ctx: ActionContext) => Promise<CardResponse>;
+
+/** Loads and locks the clicked item: concurrent clicks on one item take turns. */
+export async function clickedItem(ctx: ActionContext): Promise<ItemRow> {
+  const id = Number(ctx.value.item);
+  const item = Number.isInteger(id) ? await lockItem(ctx.tx, id) : undefined;
+  if (!item) throw new InputError('找不到这条舆情，卡片可能已过期。');
+  return item;
+}
+
+export async function rolesOn(ctx: ActionContext, item: ItemRow): Promise<Role[]> {
+  return itemRoles(ctx.actor, await unitsOfItem(ctx.tx, item.id));
+}
+
+/** Refuses (security event, Chinese reason) unless the actor's roles on the item allow it. */
+export async function requirePermission(ctx: ActionContext, item: ItemRow, action: Action, extra: PermissionContext = {}): Promise<void> {
+  const result = can(await rolesOn(ctx, item), action, { actorId: ctx.actor.openId, ...extra });
+  if (!result.allowed) throw new RefusedError(action, result.messageZh, result.code);
+}
+
+export function nextState(item: ItemRow, event: ItemEvent, guard: GuardContext = {}): ItemState {
+  const result = transition(item.state as ItemState, event, guard);
+  if (!result.ok) throw new InputError(result.messageZh);
+  return result.to;
+}
+
+/** Every change to an item: new version, audit row with before/after, in the caller's transaction. */
+export async function saveItemChange(ctx: ActionContext, item: ItemRow, action: string, changes: Partial<NewItemRow>, after: Record<string, unknown> = {}): Promise<ItemRow> {
+  return auditedChangeInTx(ctx.tx, { at: ctx.view.now, actor: ctx.actor.openId, action, itemId: item.id, subject: `item:${item.ref}` }, async (tx) => {
+    const row = await updateItem(tx, item.id, { ...changes, updatedAt: ctx.view.now });
+    return { value: row, before: { state: item.state, version: item.version }, after: { state: row.state, version: row.version, ...after } };
+  });
+}
+
+/**
+ * Refreshes every copy of the item card and answers the click: with `replaceWith` (a form turns
+ * into its receipt), or with the clicked copy's new card.
+ */
+export async function answer(ctx: ActionContext, item: ItemRow, toast: string, replaceWith?: Record<string, unknown>): Promise<CardResponse> {
+  const live = new Set((await liveCardsOf(ctx.tx, item.id)).map((copy) => copy.audience));
+  const clicked = replaceWith ? undefined : ctx.audiences.find((audience) => live.has(audience));
+  const cards = await syncItemCards(ctx.tx, item, ctx.view, clicked);
+  const card = replaceWith ?? (clicked ? cards.get(clicked) : undefined);
+  return { toast: { type: 'success', content: toast }, ...(card ? { card: { type: 'raw', data: card } } : {}) };
+}
+
+/** Posts a form as a reply to the clicked card, so the shared card itself stays the item card. */
+export async function postForm(ctx: ActionContext, item: ItemRow, form: string, card: Record<string, unknown>): Promise<CardResponse> {
+  if (!ctx.messageId || !ctx.chatId) throw new InputError('请在舆情卡片上操作。');
+  await enqueueOutbox(
+    ctx.tx,
+    `form:${form}:${item.id}:${ctx.actor.openId}:${ctx.view.now.getTime()}`,
+    { kind: 'reply', to: { messageId: ctx.messageId }, lane: `chat:${ctx.chatId}`, message: { msgType: 'interactive', card } },
+    ctx.view.now,
+  );
+  return { toast: { type: 'info', content: '已发出表单，请在下方填写' } };
+}
+
+/** A form field as trimmed text ('' when empty). */
+export function field(ctx: ActionContext, name: string): string {
+  const value = ctx.formValue?.[name];
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+export function fieldList(ctx: ActionContext, name: string): string[] {
+  const value = ctx.formValue?.[name];
+  if (Array.isArray(value)) return value.map(String).filter(Boolean);
+  return typeof value === 'string' && value ? [value] : [];
+}
+
+/** Required form fields; every missing one is named at once. */
+export function requireFields(ctx: ActionContext, labels: Record<string, string>): void {
+  const missing = Object.entries(labels).filter(([name]) => !field(ctx, name) && fieldList(ctx, name).length === 0);
+  if (missing.length > 0) throw new InputError(`请填写：${missing.map(([, label]) => label).join('、')}`);
+}

@@ -1,0 +1,27 @@
+import type { ItemFacts, Level } from '../domain/clocks.js';
+import type { Channel } from '../domain/channels.js';
+import type { DbOrTx } from '../db/client.js';
+import type { ItemRow } from '../db/queries/items.js';
+import { latestRectification, latestVerification, publicationsOf } from '../db/queries/records.js';
+
+/** Everything the clocks need about an item, from its row and its records. */
+export async function loadFacts(db: DbOrTx, item: ItemRow): Promise<ItemFacts> {
+  const verification = await latestVerification(db, item.id);
+  const publications = await publicationsOf(db, item.id);
+  const rectification = await latestRectification(db, item.id);
+  return {
+    level: item.level as Level,
+    kind: item.kind as ItemFacts['kind'],
+    registeredAt: item.registeredAt,
+    discoveredAt: item.discoveredAt,
+    acknowledgedAt: item.acknowledgedAt ?? undefined,
+    verification: verification && {
+      outcome: verification.outcome as 'true' | 'partly' | 'false',
+      rectificationNeeded: verification.rectificationNeeded,
+      rectifyBy: verification.rectifyBy ?? undefined,
+      verifiedAt: verification.at,
+    },
+    publications: publications.map((p) => ({ channel: p.channel as Channel, at: p.publishedAt })),
+    rectifiedAt: rectification?.doneAt,
+  };
+}
