@@ -178,16 +178,12 @@ export const feedbackCommand = defineCommand({
     if (!involved) throw new RefusedError('report_lead', '只有牵头、配合或会商交办的单位可以报送处置情况。', 'role_not_allowed');
     const updated = await saveItemChange(action, item, 'item.feedback', {}, { text });
     const message = { msgType: 'text' as const, text: `${ctx.actor.name}报送处置情况（${item.ref}）：${text}` };
-    for (const role of ['government_office', 'propaganda', 'news_office']) {
-      await enqueueOutbox(ctx.tx, `feedback:${item.id}:${updated.version}:${role}`, { kind: 'send', target: { unit: await unitOfRole(ctx, role) }, message }, ctx.now);
+    const all = await listActiveUnits(ctx.tx);
+    const recipients = ['government_office', 'propaganda', 'news_office'].flatMap((role) => all.filter((u) => u.role === role));
+    for (const unit of recipients) {
+      await enqueueOutbox(ctx.tx, `feedback:${item.id}:${updated.version}:${unit.code}`, { kind: 'send', target: { unit: unit.code }, message }, ctx.now);
     }
     await answer(action, updated, '');
-    await ctx.reply({ msgType: 'text', text: '处置情况已同时报送县政府办、县委宣传部和县新闻办。' });
+    await ctx.reply({ msgType: 'text', text: `处置情况已同时报送${recipients.map((u) => u.name).join('、')}。` });
   },
 });
-
-async function unitOfRole(ctx: CommandContext, role: string): Promise<string> {
-  const unit = (await listActiveUnits(ctx.tx)).find((u) => u.role === role);
-  if (!unit) throw new InputError(`组织文件里没有${role}单位。`);
-  return unit.code;
-}

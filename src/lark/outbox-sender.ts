@@ -19,7 +19,7 @@ import {
 } from '../db/queries/outbox.js';
 import { LarkApiError, toLarkApiError, type LarkGateway, type Receiver } from './gateway.js';
 import { Pacer } from './pacer.js';
-import { createdChatId, receiverKey, receiverOfLane, resolveMessageId, resolveReceivers } from './recipients.js';
+import { createdChatId, NotReadyError, receiverKey, receiverOfLane, resolveMessageId, resolveReceivers } from './recipients.js';
 
 /**
  * Delivers the outbox (DESIGN.md §5). Rows are claimed with SKIP LOCKED and a lease, so any number
@@ -170,6 +170,12 @@ export class OutboxSender {
           return await this.giveUp(row, progress, `unknown outbox kind ${row.kind}`, log);
       }
     } catch (error) {
+      if (error instanceof NotReadyError) {
+        log.debug({ reason: error.message }, 'not ready yet');
+        this.pacedWaitMs = Math.min(this.pacedWaitMs, this.idleMs);
+        await releaseOutboxRow(this.options.db, row.id, progress);
+        return 'paced';
+      }
       return this.failed(row, progress, toLarkApiError(error), log);
     }
   }
@@ -199,6 +205,7 @@ export class OutboxSender {
         const { messageId } = await gateway.send(receiver, message, uuidFor(row.key, key));
         progress.delivered[key] = messageId;
       } catch (error) {
+        if (error instanceof NotReadyError) throw error;
         const apiError = toLarkApiError(error);
         if (apiError.retryable) return this.failed(row, progress, apiError, log);
         progress.failed[key] = apiError.message;

@@ -29,7 +29,19 @@ export async function createdChatId(db: DbOrTx, createKey: string): Promise<stri
   const chatId = (row?.result as { chatId?: string } | null)?.chatId;
   if (row?.sentAt && chatId) return chatId;
   if (row?.deadAt) throw new LarkApiError(false, undefined, undefined, `the chat of ${createKey} was never created`);
-  throw new LarkApiError(true, undefined, undefined, `waiting for the chat of ${createKey} to be created`);
+  throw new NotReadyError(`waiting for the chat of ${createKey} to be created`);
+}
+
+/**
+ * The row depends on another that has not been delivered yet (a chat being created, a card not
+ * yet sent). Not a failure: the row is given back and tried on the next sweep, with no backoff
+ * and no step towards dead-lettering.
+ */
+export class NotReadyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotReadyError';
+  }
 }
 
 /** The id of a message the bot sent; a copy whose send has not happened yet is a retryable wait. */
@@ -39,7 +51,7 @@ export async function resolveMessageId(db: DbOrTx, ref: MessageRef): Promise<str
   const messageId = (row?.result as { delivered?: Record<string, string> } | null)?.delivered?.[ref.receiver];
   if (messageId) return messageId;
   if (row?.deadAt || row?.sentAt) throw new LarkApiError(false, undefined, undefined, `${ref.sendKey} never reached ${ref.receiver}`);
-  throw new LarkApiError(true, undefined, undefined, `waiting for ${ref.sendKey} to reach ${ref.receiver}`);
+  throw new NotReadyError(`waiting for ${ref.sendKey} to reach ${ref.receiver}`);
 }
 
 /** Pacing keys from a lane name (`chat:oc_…`, `user:ou_…`). */

@@ -18,6 +18,10 @@ units:
     role: propaganda
     leaders: [ou_prop_lead]
     liaisons: [ou_prop_liaison]
+  - code: gov_office
+    name: 县政府办
+    role: government_office
+    leaders: [ou_gov_lead]
   - code: health
     name: 县卫健委
     role: department
@@ -36,6 +40,7 @@ units:
     chat_id: oc_police
     leaders: [ou_police_lead]
     liaisons: [ou_police_liaison]
+    joint_meeting: true
 county_leaders:
   - { id: ou_vice_wang, name: 王副县长, oversees: [health, education] }
 people:
