@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { CLOCK_LABELS_ZH, clockStatus, computeClocks } from '../src/domain/clocks.js';
 import { STATE_LABELS_ZH, type ItemState } from '../src/domain/lifecycle.js';
+import { loadFacts } from '../src/workflow/item-facts.js';
 import { listItems, unitsOfItem } from '../src/db/queries/items.js';
 import { findUnit, listActiveUnits } from '../src/db/queries/organisation.js';
 import { consultationsOf } from '../src/db/queries/records.js';
@@ -20,6 +22,9 @@ const ref = z.custom<string>((t) => typeof t === 'string' && refArg.test(t), { e
 
 const OPEN_STATES = ['registered', 'dispatched', 'acknowledged', 'verified', 'drafting', 'in_review', 'approved', 'responded', 'watching', 'reopened'];
 const LIST_FILTERS: Record<string, string[] | 'overdue'> = {
+  超时: 'overdue',
+  逾期: 'overdue',
+  overdue: 'overdue',
   未办结: OPEN_STATES,
   open: OPEN_STATES,
   全部: [...OPEN_STATES, 'closed'],
@@ -31,22 +36,33 @@ const LIST_FILTERS: Record<string, string[] | 'overdue'> = {
 async function listText(ctx: CommandContext, filter: string | undefined): Promise<string> {
   let states = OPEN_STATES;
   let unit: string | undefined;
+  let overdueOnly = false;
   if (filter) {
     const named = LIST_FILTERS[filter.toLowerCase()];
-    if (Array.isArray(named)) states = named;
+    if (named === 'overdue') overdueOnly = true;
+    else if (Array.isArray(named)) states = named;
     else {
       const stateCode = (Object.entries(STATE_LABELS_ZH) as [ItemState, string][]).find(([code, label]) => label === filter || code === filter)?.[0];
       if (stateCode) states = [stateCode];
       else unit = (await resolveUnit(ctx.tx, filter)).code;
     }
   }
-  const rows = await listItems(ctx.tx, { states, unit, includeDrill: true, limit: 30 });
+  let rows = await listItems(ctx.tx, { states, unit, includeDrill: true, limit: overdueOnly ? 500 : 30 });
+  const overdue = new Map<number, string[]>();
+  for (const row of rows) {
+    const late = computeClocks(await loadFacts(ctx.tx, row), { policy: ctx.org.policy, tz: ctx.org.timezone })
+      .filter((clock) => clockStatus(clock, ctx.now).state === 'overdue')
+      .map((clock) => CLOCK_LABELS_ZH[clock.kind]);
+    if (late.length > 0) overdue.set(row.id, late);
+  }
+  if (overdueOnly) rows = rows.filter((row) => overdue.has(row.id)).slice(0, 30);
   if (rows.length === 0) return '没有符合条件的舆情。';
   const lines: string[] = [];
   for (const row of rows) {
     const { lead } = await unitsOfItem(ctx.tx, row.id);
     const leadName = lead ? ((await findUnit(ctx.tx, lead))?.name ?? lead) : '待指定';
-    lines.push(`${row.ref} ${row.drill ? '[演练]' : ''}[${STATE_LABELS_ZH[row.state as ItemState]}] ${row.title}（${leadName}）`);
+    const late = overdue.get(row.id);
+    lines.push(`${row.ref} ${row.drill ? '[演练]' : ''}[${STATE_LABELS_ZH[row.state as ItemState]}] ${row.title}（${leadName}）${late ? ` ⚠${late.join('、')}超时` : ''}`);
   }
   return [`共 ${rows.length} 条${rows.length === 30 ? '（只列出最近 30 条）' : ''}：`, ...lines, '', '查看详情：/舆情 查看 <编号>'].join('\n');
 }
@@ -54,8 +70,8 @@ async function listText(ctx: CommandContext, filter: string | undefined): Promis
 export const listCommand = defineCommand({
   name: 'list',
   aliases: ['列表'],
-  summary: '列出舆情：未办结（默认）、全部、已办结、某个状态或某个单位的',
-  usage: ['/yq list [未办结|全部|已办结|状态|单位]'],
+  summary: '列出舆情：未办结（默认）、超时、全部、已办结、某个状态或某个单位的',
+  usage: ['/yq list [未办结|超时|全部|已办结|状态|单位]'],
   examples: ['/舆情 列表', '/舆情 列表 卫健委', '/yq list 待审核'],
   args: z.tuple([word('筛选条件').optional()]),
   async run(ctx, [filter]) {
