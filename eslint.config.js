@@ -24,4 +24,13 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The sandbox page runs in the browser.
+    files: ['src/sandbox/page/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['window', 'document', 'localStorage', 'fetch', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'confirm', 'alert', 'HTMLElement', 'Element', 'Node', 'Event', 'KeyboardEvent', 'Intl', 'navigator', 'location', 'history', 'requestAnimationFrame', 'console'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

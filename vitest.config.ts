@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/domain/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/cards/**/*.test.ts', 'test/commands/**/*.test.ts'],
+          include: ['test/domain/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/cards/**/*.test.ts', 'test/commands/**/*.test.ts', 'test/sandbox/**/*.test.ts'],
         },
       },
       {

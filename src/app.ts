@@ -17,9 +17,15 @@ import { LongConnectionReceiver } from './lark/ws-receiver.js';
 import { loadOrgFile, type LoadedOrg } from './org/load.js';
 import { resolvePeopleOpenIds } from './org/resolve-people.js';
 import { syncOrganisation } from './org/sync.js';
+import { findPersonByOpenId } from './db/queries/organisation.js';
+import { sandboxApiRouter } from './sandbox/api.js';
+import { prepareSandbox } from './sandbox/prepare.js';
+import { standInRouter } from './sandbox/stand-in.js';
 
 export interface RunningApp {
   config: AppConfig;
+  /** The clock the app runs on (the sandbox's own in sandbox mode). */
+  clock: Clock;
   database: OpenedDatabase;
   org: LoadedOrg;
   /** The port actually listened on (PORT=0 picks a free one). */
@@ -46,17 +52,22 @@ export interface AppDeps {
   log: Logger;
   /** Delay before reopening a long connection the SDK gave up on (tests shorten it). */
   longConnectionRetryMs?: (attempt: number) => number;
+  /** `npm run sandbox -- --reset`: start the sandbox from a clean database. */
+  resetSandbox?: boolean;
 }
 
 export async function startApp(config: AppConfig, deps: AppDeps): Promise<RunningApp> {
-  const { clock, log } = deps;
+  const { log } = deps;
+  let clock: Clock = deps.clock;
   // Read the organisation file first: a bad file should stop us before a database is started.
   const org = await loadOrgFile(config.orgFile);
-  const database = await openDatabase(config, log);
+  const database = await openDatabase(config, log, { resetSandbox: deps.resetSandbox });
   const stops: (() => Promise<void> | void)[] = [];
   try {
     const summary = await syncOrganisation(database.db, org, clock.now());
     log.info({ orgFile: org.path, ...summary }, 'organisation file synced');
+    const sandbox = config.mode === 'sandbox' ? await prepareSandbox(database.db, clock, log) : undefined;
+    if (sandbox) clock = sandbox.clock;
 
     let sender: OutboxSender | undefined;
     const inbound: InboundDeps = {
@@ -115,8 +126,25 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       }
     }
 
+    let baseUrl = '';
+    if (sandbox) {
+      routers.push(
+        webhookRouter({ db: database.db, clock, log: log.child({ component: 'webhook' }), encryptKey: sandbox.secrets.encryptKey, verificationToken: sandbox.secrets.verificationToken, maxAgeSeconds: 3600, handle }),
+        standInRouter({ db: database.db, clock, log: log.child({ component: 'sandbox-lark' }), secrets: sandbox.secrets, changes: sandbox.changes, clickTokens: sandbox.clickTokens, personName: async (openId) => (await findPersonByOpenId(database.db, openId))?.name }),
+        sandboxApiRouter({ db: database.db, clock: sandbox.clock, log: log.child({ component: 'sandbox' }), secrets: sandbox.secrets, changes: sandbox.changes, clickTokens: sandbox.clickTokens, baseUrl: () => baseUrl, timezone: org.org.timezone }),
+      );
+    }
     const server = createServer(createHttpApp({ log, readiness, routers }));
     const port = await listen(server, config.port, config.host);
+    baseUrl = `http://127.0.0.1:${port}`;
+    if (sandbox) {
+      // The bot talks to the stand-in through the real SDK client, its domain pointed here.
+      const gateway = createLarkGateway(createLarkClient({ appId: sandbox.secrets.appId, appSecret: sandbox.secrets.appSecret, domain: baseUrl }, log));
+      sender = new OutboxSender({ db: database.db, gateway, clock, log: log.child({ component: 'outbox' }) });
+      sender.start();
+      const running = sender;
+      stops.push(() => running.stop());
+    }
     stops.unshift(
       () =>
         new Promise<void>((resolve) => {
@@ -126,6 +154,7 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
     );
     return {
       config,
+      clock,
       database,
       org,
       port,

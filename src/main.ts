@@ -12,13 +12,15 @@ function fail(lines: string[]): never {
   process.exit(1);
 }
 
+const args = new Set(process.argv.slice(2));
 const loaded = loadConfigFromProcess();
 if (!loaded.ok) fail(['cannot start, fix these settings:', ...loaded.problems.map((p) => `  ${p}`)]);
-const config = loaded.config;
+// `npm run sandbox` plays Feishu locally even where Lark credentials are set.
+const config = args.has('--sandbox') ? { ...loaded.config, mode: 'sandbox' as const, lark: undefined, host: '127.0.0.1' } : loaded.config;
 const log = createLogger(config.logLevel);
 
 try {
-  const app = await startApp(config, { clock: systemClock, log });
+  const app = await startApp(config, { clock: systemClock, log, resetSandbox: args.has('--reset') });
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
   log.info({ mode: config.mode, data: app.database.description, orgFile: app.org.path, port: app.port }, 'yuqing-bot is up');
   process.stdout.write(
@@ -27,6 +29,7 @@ try {
       `  data:              ${app.database.description}`,
       `  organisation file: ${app.org.path}`,
       `  http:              http://${shownHost}:${app.port}/  (health: /healthz, /readyz)`,
+      ...(config.mode === 'sandbox' ? [`  sandbox:           open http://localhost:${app.port}/ to try it (沙盒：在浏览器里扮演县新闻办、联络人、领导)`] : []),
       '',
     ].join('\n'),
   );

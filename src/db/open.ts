@@ -16,9 +16,10 @@ export function databaseNameFor(mode: AppConfig['mode']): string {
   return mode === 'sandbox' ? 'yuqing_sandbox' : 'yuqing';
 }
 
-async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+async function ensureDatabase(adminUrl: string, name: string, reset = false): Promise<void> {
   const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   try {
+    if (reset) await admin.unsafe(`drop database if exists "${name}" with (force)`);
     const rows = await admin`select 1 from pg_database where datname = ${name}`;
     if (rows.length === 0) await admin.unsafe(`create database "${name}"`).catch((error: { code?: string }) => {
       if (error.code !== '42P04') throw error; // created meanwhile by another replica
@@ -43,12 +44,13 @@ function sandboxUrl(url: string): { adminUrl: string; url: string; name: string 
  * Connects to DATABASE_URL, or starts the embedded server under DATA_DIR, then applies the
  * migrations. Closing stops the embedded server too.
  */
-export async function openDatabase(config: AppConfig, log: Logger): Promise<OpenedDatabase> {
+export async function openDatabase(config: AppConfig, log: Logger, options: { resetSandbox?: boolean } = {}): Promise<OpenedDatabase> {
+  const reset = config.mode === 'sandbox' && options.resetSandbox === true;
   if (config.databaseUrl) {
     let url = config.databaseUrl;
     if (config.mode === 'sandbox') {
       const target = sandboxUrl(config.databaseUrl);
-      await ensureDatabase(target.adminUrl, target.name);
+      await ensureDatabase(target.adminUrl, target.name, reset);
       url = target.url;
     }
     await runMigrations(url);
@@ -58,7 +60,7 @@ export async function openDatabase(config: AppConfig, log: Logger): Promise<Open
   const server = await startEmbeddedPostgres({ dataDir: config.dataDir, log });
   try {
     const name = databaseNameFor(config.mode);
-    await ensureDatabase(server.url('postgres'), name);
+    await ensureDatabase(server.url('postgres'), name, reset);
     const url = server.url(name);
     await runMigrations(url);
     const database = connectDatabase(url);

@@ -1,13 +1,7 @@
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { signatureOf } from '../../src/lark/webhook-verification.js';
+import { randomBytes } from 'node:crypto';
+import { encryptPayload as encryptBody, signatureOf } from '../../src/lark/webhook-verification.js';
 
-/** Encrypts and signs a body exactly as Lark documents it (shared/lark-fixtures/README.md). */
-export function encryptBody(plain: string, encryptKey: string): string {
-  const iv = randomBytes(16);
-  const cipher = createCipheriv('aes-256-cbc', createHash('sha256').update(encryptKey).digest(), iv);
-  return Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final()]).toString('base64');
-}
-
+/** Bodies are encrypted and signed exactly as Lark documents it (shared/lark-fixtures/README.md). */
 export interface SignedWebhook {
   headers: Record<string, string>;
   body: Buffer;

@@ -3,3 +3,4 @@ export * from './audit.js';
 export * from './transport.js';
 export * from './items.js';
 export * from './records.js';
+export * from './sandbox.js';

@@ -8,7 +8,7 @@ import { rectificationFormCard } from '../../../cards/forms/rectification.js';
 import { reviewCard } from '../../../cards/forms/review.js';
 import { verifyFormCard } from '../../../cards/forms/verify.js';
 import { CHANNELS } from '../../domain/channels.js';
-import type { Action } from '../../domain/permissions.js';
+import type { Action, PermissionContext } from '../../domain/permissions.js';
 import { localParts } from '../../domain/time.js';
 import { listActiveUnits } from '../../db/queries/organisation.js';
 import { draftsOf } from '../../db/queries/records.js';
@@ -22,6 +22,7 @@ import type { ItemRow } from '../../db/queries/items.js';
 import { findPersonByOpenId } from '../../db/queries/organisation.js';
 
 type FormBuilder = (ctx: ActionContext, item: ItemRow, base: { itemId: number; ref: string; title: string }) => Promise<Record<string, unknown>>;
+type FormPermissionContext = (ctx: ActionContext, item: ItemRow) => Promise<PermissionContext>;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 function pickerNow(ctx: ActionContext): string {
@@ -30,7 +31,7 @@ function pickerNow(ctx: ActionContext): string {
 }
 
 /** Button `open_form` → which permission it needs and how to build the form. */
-const FORMS: Record<string, { action: Action; build: FormBuilder }> = {
+const FORMS: Record<string, { action: Action; build: FormBuilder; context?: FormPermissionContext }> = {
   dispute: {
     action: 'dispute_routing',
     build: async (ctx, _item, base) => disputeFormCard({ ...base, units: (await listActiveUnits(ctx.tx)).filter((u) => u.role !== 'news_office').map((u) => ({ code: u.code, name: u.name })) }),
@@ -45,6 +46,8 @@ const FORMS: Record<string, { action: Action; build: FormBuilder }> = {
   },
   review: {
     action: 'approve_draft',
+    // The own-draft rule needs to know who wrote the draft under review.
+    context: async (ctx, item) => ({ draftAuthorId: (await draftsOf(ctx.tx, item.id)).at(-1)?.drafter }),
     build: async (ctx, item, base) => {
       const all = await draftsOf(ctx.tx, item.id);
       const last = all.at(-1);
@@ -86,7 +89,7 @@ export const openForm: ActionHandler = async (ctx) => {
   const form = Object.hasOwn(FORMS, name) ? FORMS[name] : undefined;
   if (!form) throw new InputError('这个按钮已失效，请在最新的卡片上操作。');
   const item = await clickedItem(ctx);
-  await requirePermission(ctx, item, form.action);
+  await requirePermission(ctx, item, form.action, (await form.context?.(ctx, item)) ?? {});
   const card = await form.build(ctx, item, { itemId: item.id, ref: item.ref, title: item.title });
   return postForm(ctx, item, name, card);
 };

@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { validateCard } from '../lark/card-schema.js';
+import { envelope, postSignedEvent } from './deliver.js';
+import { sandboxPeople, type SandboxPerson } from './people.js';
+import type { ChangeCounter, SandboxClock, SandboxSecrets } from './state.js';
+import { chatsOf, findChat, findMessage, insertMessage, messagesOf, updateMessageContent } from './store.js';
+
+/**
+ * The sandbox page's API (src/sandbox/page): who people are, their chats and messages, sending a
+ * message or clicking a card as someone, and the clock. Everything a person does reaches the bot
+ * as a signed, encrypted webhook, exactly as Lark would send it.
+ */
+
+export interface SandboxApiDeps {
+  db: Db;
+  clock: SandboxClock;
+  log: Logger;
+  secrets: SandboxSecrets;
+  changes: ChangeCounter;
+  clickTokens: Map<string, string>;
+  /** The bot's own base URL, known once it listens. */
+  baseUrl(): string;
+  timezone: string;
+}
+
+const BOT_NAME = '舆情助手';
+const PAGE_DIR = path.resolve(import.meta.dirname, 'page');
+
+const sendSchema = z.object({ as: z.string().min(1), chatId: z.string().min(1), text: z.string().min(1).max(20_000) });
+const clickSchema = z.object({
+  as: z.string().min(1),
+  chatId: z.string().min(1),
+  messageId: z.string().min(1),
+  value: z.record(z.string(), z.unknown()),
+  formValue: z.record(z.string(), z.unknown()).optional(),
+  name: z.string().optional(),
+});
+const clockSchema = z.object({ advanceMs: z.number().positive().max(366 * 24 * 3600_000) });
+
+/** `@舆情助手` and `@姓名` become Feishu's placeholders with a mentions list. */
+export function toFeishuText(text: string, people: SandboxPerson[], botOpenId: string) {
+  const mentions: { key: string; id: { open_id: string }; name: string }[] = [];
+  const names = [BOT_NAME, ...people.map((p) => p.name)].sort((a, b) => b.length - a.length);
+  const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp(`@(${escaped.join('|')})`, 'g');
+  const converted = text.replace(pattern, (_all, name: string) => {
+    const openId = name === BOT_NAME ? botOpenId : people.find((p) => p.name === name)!.openId;
+    const key = `@_user_${mentions.length + 1}`;
+    mentions.push({ key, id: { open_id: openId }, name });
+    return key;
+  });
+  return { text: converted, mentions };
+}
+
+export function sandboxApiRouter(deps: SandboxApiDeps): Router {
+  const router = express.Router();
+  const json = express.json({ limit: '256kb' });
+  router.use(express.static(PAGE_DIR, { index: 'index.html' }));
+
+  const person = async (openId: string) => (await sandboxPeople(deps.db)).find((p) => p.openId === openId);
+  const bad = (res: Response, status: number, error: string) => res.status(status).json({ error });
+
+  router.get('/sandbox/api/people', async (_req, res) => {
+    res.json(await sandboxPeople(deps.db));
+  });
+
+  router.get('/sandbox/api/version', (_req, res) => {
+    res.json({ version: deps.changes.version });
+  });
+
+  router.get('/sandbox/api/chats', async (req: Request, res: Response) => {
+    const as = String(req.query.as ?? '');
+    if (!(await person(as))) return bad(res, 404, '没有这个人');
+    const chats = await chatsOf(deps.db, as);
+    const list = await Promise.all(
+      chats.map(async (chat) => {
+        const messages = await messagesOf(deps.db, chat.chatId);
+        const last = messages.at(-1);
+        return {
+          chatId: chat.chatId,
+          name: chat.kind === 'p2p' ? BOT_NAME : chat.name,
+          kind: chat.kind,
+          lastAt: last ? last.updatedAt.toISOString() : null,
+          unread: 0,
+          urgent: messages.filter((m) => m.urgentFor.includes(as)).length,
+        };
+      }),
+    );
+    res.json(list);
+  });
+
+  router.get('/sandbox/api/messages', async (req: Request, res: Response) => {
+    const as = String(req.query.as ?? '');
+    const chat = await findChat(deps.db, String(req.query.chat ?? ''));
+    if (!chat || !chat.members.includes(as)) return bad(res, 404, '没有这个会话');
+    const people = new Map((await sandboxPeople(deps.db)).map((p) => [p.openId, p.name]));
+    const messages = await messagesOf(deps.db, chat.chatId);
+    const byId = new Map(messages.map((m) => [m.messageId, m]));
+    res.json(
+      messages.map((m) => {
+        const content = m.content as Record<string, unknown>;
+        const quoted = m.replyTo ? byId.get(m.replyTo) : undefined;
+        return {
+          messageId: m.messageId,
+          sender: m.senderKind === 'bot' ? { kind: 'bot', name: BOT_NAME } : { kind: 'user', openId: m.senderOpenId, name: people.get(m.senderOpenId ?? '') ?? m.senderOpenId },
+          msgType: m.msgType,
+          text: m.msgType === 'text' ? String(content.text ?? '') : undefined,
+          card: m.msgType === 'interactive' ? content : undefined,
+          file: m.msgType === 'file' ? { name: String(content.file_name ?? '文件') } : undefined,
+          replyTo: m.replyTo ?? undefined,
+          replyToPreview: quoted ? (quoted.msgType === 'text' ? String((quoted.content as { text?: string }).text ?? '').slice(0, 60) : '[卡片]') : undefined,
+          createdAt: m.createdAt.toISOString(),
+          updatedAt: m.updatedAt.toISOString(),
+          urgent: m.urgentFor.includes(as),
+        };
+      }),
+    );
+  });
+
+  router.post('/sandbox/api/messages', json, async (req: Request, res: Response) => {
+    const parsed = sendSchema.safeParse(req.body);
+    if (!parsed.success) return bad(res, 400, '消息格式不对');
+    const { as, chatId, text } = parsed.data;
+    const sender = await person(as);
+    const chat = await findChat(deps.db, chatId);
+    if (!sender || !chat || !chat.members.includes(as)) return bad(res, 404, '没有这个会话');
+    const at = deps.clock.now();
+    const stored = await insertMessage(deps.db, { chatId, senderKind: 'user', senderOpenId: as, msgType: 'text', content: { text }, createdAt: at, updatedAt: at });
+    deps.changes.bump();
+    const feishu = toFeishuText(text, await sandboxPeople(deps.db), deps.secrets.botOpenId);
+    // In a group the bot hears only messages that @mention it.
+    if (chat.kind === 'group' && !feishu.mentions.some((m) => m.id.open_id === deps.secrets.botOpenId)) {
+      res.json({ ok: true, heard: false });
+      return;
+    }
+    const event = envelope(
+      'im.message.receive_v1',
+      {
+        sender: { sender_id: { open_id: as }, sender_type: 'user', tenant_key: 'sandbox' },
+        message: {
+          message_id: stored.messageId,
+          chat_id: chatId,
+          chat_type: chat.kind === 'p2p' ? 'p2p' : 'group',
+          message_type: 'text',
+          content: JSON.stringify({ text: feishu.text }),
+          mentions: feishu.mentions,
+          create_time: String(at.getTime()),
+        },
+      },
+      deps.secrets,
+      at,
+    );
+    const delivered = await postSignedEvent(deps.baseUrl(), '/webhook/event', event, deps.secrets, deps.clock);
+    if (delivered.status !== 200) deps.log.warn({ status: delivered.status }, 'the bot refused a sandbox message');
+    res.json({ ok: delivered.status === 200, heard: true });
+  });
+
+  router.post('/sandbox/api/click', json, async (req: Request, res: Response) => {
+    const parsed = clickSchema.safeParse(req.body);
+    if (!parsed.success) return bad(res, 400, '点击格式不对');
+    const { as, chatId, messageId, value, formValue, name } = parsed.data;
+    const chat = await findChat(deps.db, chatId);
+    const message = await findMessage(deps.db, messageId);
+    if (!chat || !chat.members.includes(as) || !message || message.chatId !== chatId) return bad(res, 404, '没有这条消息');
+    const token = `c-${randomBytes(16).toString('hex')}`;
+    deps.clickTokens.set(token, messageId);
+    const at = deps.clock.now();
+    const event = envelope(
+      'card.action.trigger',
+      {
+        operator: { open_id: as, tenant_key: 'sandbox' },
+        token,
+        action: { value, tag: 'button', ...(name ? { name } : {}), ...(formValue ? { form_value: formValue } : {}), timezone: deps.timezone },
+        host: 'im_message',
+        context: { open_message_id: messageId, open_chat_id: chatId },
+      },
+      deps.secrets,
+      at,
+    );
+    const delivered = await postSignedEvent(deps.baseUrl(), '/webhook/card', event, deps.secrets, deps.clock);
+    const answer = (delivered.body ?? {}) as { toast?: unknown; card?: { type?: string; data?: unknown } };
+    // Lark shows the card a click answers with in place of the clicked one.
+    if (answer.card?.type === 'raw' && validateCard(answer.card.data).ok) {
+      await updateMessageContent(deps.db, messageId, answer.card.data, deps.clock.now());
+      deps.changes.bump();
+    }
+    res.status(delivered.status === 200 ? 200 : 502).json({ toast: answer.toast, card: answer.card?.data });
+  });
+
+  router.get('/sandbox/api/clock', (_req, res) => {
+    res.json({ now: deps.clock.now().toISOString(), offsetMs: deps.clock.offset, zone: deps.timezone });
+  });
+
+  router.post('/sandbox/api/clock', json, async (req: Request, res: Response) => {
+    const parsed = clockSchema.safeParse(req.body);
+    if (!parsed.success) return bad(res, 400, '时间只能向前拨，且一次不超过一年');
+    const now = await deps.clock.advance(parsed.data.advanceMs);
+    deps.changes.bump();
+    res.json({ now: now.toISOString() });
+  });
+
+  return router;
+}

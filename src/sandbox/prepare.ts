@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { seedSandboxChats } from './seed.js';
+import { ChangeCounter, loadSandboxSecrets, SandboxClock, type SandboxSecrets } from './state.js';
+
+export interface Sandbox {
+  clock: SandboxClock;
+  secrets: SandboxSecrets;
+  changes: ChangeCounter;
+  clickTokens: Map<string, string>;
+}
+
+/** Keys, clock and the demo county's work groups, kept in the sandbox's own database. */
+export async function prepareSandbox(db: Db, real: Clock, log: Logger): Promise<Sandbox> {
+  const clock = await SandboxClock.load(db, real);
+  const secrets = await loadSandboxSecrets(db);
+  await seedSandboxChats(db, clock.now());
+  log.info({ offsetMs: clock.offset }, 'sandbox ready');
+  return { clock, secrets, changes: new ChangeCounter(), clickTokens: new Map() };
+}
