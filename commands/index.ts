@@ -2,6 +2,7 @@ import { bindCommand } from './bind.js';
 import { helpCommand } from './help.js';
 import { liaisonCommand } from './liaison.js';
 import { newCommand } from './new.js';
+import { extendCommand } from './extend.js';
 import { assignCommand, closeCommand, draftCommand, feedbackCommand, listCommand, recurCommand, reopenCommand, showCommand } from './item-commands.js';
 import { rosterCommand } from './roster.js';
 import type { AnyCommand } from './types.js';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   listCommand,
   showCommand,
   assignCommand,
+  extendCommand,
   draftCommand,
   closeCommand,
   reopenCommand,

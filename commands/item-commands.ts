@@ -9,7 +9,7 @@ import { closeItem, reopenItem } from '../src/workflow/actions/lifecycle.js';
 import { answer, requirePermission, saveItemChange } from '../src/workflow/actions/common.js';
 import { changeLead } from '../src/workflow/actions/routing.js';
 import { submitDraft } from '../src/workflow/actions/main-path.js';
-import { actionContextOf, itemByRef, refArg } from '../src/workflow/command-actions.js';
+import { actionContextOf, itemByRef, refArg, viewContextOf } from '../src/workflow/command-actions.js';
 import { InputError, RefusedError } from '../src/workflow/errors.js';
 import { itemCardView } from '../src/workflow/item-view.js';
 import { itemCard } from '../cards/item.js';
@@ -50,7 +50,7 @@ async function listText(ctx: CommandContext, filter: string | undefined): Promis
   let rows = await listItems(ctx.tx, { states, unit, includeDrill: true, limit: overdueOnly ? 500 : 30 });
   const overdue = new Map<number, string[]>();
   for (const row of rows) {
-    const late = computeClocks(await loadFacts(ctx.tx, row), { policy: ctx.org.policy, tz: ctx.org.timezone })
+    const late = computeClocks(await loadFacts(ctx.tx, row), { policy: ctx.org.policy, tz: ctx.org.timezone, calendar: ctx.org.calendar })
       .filter((clock) => clockStatus(clock, ctx.now).state === 'overdue')
       .map((clock) => CLOCK_LABELS_ZH[clock.kind]);
     if (late.length > 0) overdue.set(row.id, late);
@@ -88,7 +88,7 @@ export const showCommand = defineCommand({
   args: z.tuple([ref]),
   async run(ctx, [itemRef]) {
     const item = await itemByRef(ctx, itemRef);
-    const view = await itemCardView(ctx.tx, item, 'observer', { tz: ctx.org.timezone, policy: ctx.org.policy, now: ctx.now });
+    const view = await itemCardView(ctx.tx, item, 'observer', viewContextOf(ctx));
     await ctx.reply({ msgType: 'interactive', card: itemCard({ ...view, actions: [] }) });
     const timeline = view.timeline.map((entry) => `${entry.at} ${entry.actor}：${entry.text}`);
     await ctx.reply({ msgType: 'text', text: [`${item.ref} 办理记录（共 ${timeline.length} 条）：`, ...timeline].join('\n') });

@@ -9,6 +9,7 @@ import { ensureAllowed, InputError } from '../src/workflow/errors.js';
 import { duplicateMessage, registerItem, type NewItem } from '../src/workflow/register-item.js';
 import { registrationConfirmation } from '../src/workflow/registration-reply.js';
 import { resolveUnit } from '../src/workflow/units.js';
+import { viewContextOf } from '../src/workflow/command-actions.js';
 import { defineCommand } from './types.js';
 
 /** Units named in a registration, resolved to codes; every unknown name is reported at once. */
@@ -76,8 +77,8 @@ export const newCommand = defineCommand({
       throw new InputError(['登记信息有误：', ...parsed.problems.map((p) => `• ${p.messageZh}`), '', '可以照这个格式填写：', registrationTemplateZh()].join('\n'));
     }
     const units = await resolveDraftUnits(ctx.tx, parsed.draft.units);
-    const outcome = await registerItem(ctx.tx, newItemFromDraft(parsed.draft, units), ctx.actor, { tz: ctx.org.timezone, policy: ctx.org.policy, now: ctx.now });
+    const outcome = await registerItem(ctx.tx, newItemFromDraft(parsed.draft, units), ctx.actor, viewContextOf(ctx));
     if (outcome.kind === 'duplicate') throw new InputError(duplicateMessage(outcome.existing));
-    await ctx.reply({ msgType: 'text', text: await registrationConfirmation(ctx.tx, outcome.item, outcome.routing, { tz: ctx.org.timezone, policy: ctx.org.policy, now: ctx.now }) });
+    await ctx.reply({ msgType: 'text', text: await registrationConfirmation(ctx.tx, outcome.item, outcome.routing, viewContextOf(ctx)) });
   },
 });

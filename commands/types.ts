@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Policy } from '../src/domain/policy.js';
+import type { WorkingCalendar } from '../src/domain/calendar.js';
 import type { Tx } from '../src/db/client.js';
 import type { OutgoingMessage } from '../src/db/queries/outbox.js';
 import type { Actor } from '../src/workflow/actor.js';
@@ -12,7 +13,7 @@ export interface CommandContext {
   log: Logger;
   actor: Actor;
   chat: { chatId: string; chatType: 'p2p' | 'group' };
-  org: { timezone: string; policy: Policy };
+  org: { timezone: string; policy: Policy; calendar?: WorkingCalendar };
   /** Queues a reply to the message that carried the command (sent after commit). */
   reply(message: OutgoingMessage): Promise<void>;
 }

@@ -17,6 +17,10 @@ import { LongConnectionReceiver } from './lark/ws-receiver.js';
 import { loadOrgFile, type LoadedOrg } from './org/load.js';
 import { resolvePeopleOpenIds } from './org/resolve-people.js';
 import { syncOrganisation } from './org/sync.js';
+import { loadWorkingCalendar } from './calendar/load.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { sweepReminders } from './scheduler/reminder-sweep.js';
+import { deleteInboundEventsBefore } from './db/queries/inbound.js';
 import { findPersonByOpenId } from './db/queries/organisation.js';
 import { sandboxApiRouter } from './sandbox/api.js';
 import { prepareSandbox } from './sandbox/prepare.js';
@@ -66,6 +70,7 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
   try {
     const summary = await syncOrganisation(database.db, org, clock.now());
     log.info({ orgFile: org.path, ...summary }, 'organisation file synced');
+    const calendar = await loadWorkingCalendar(config.calendarFile);
     const sandbox = config.mode === 'sandbox' ? await prepareSandbox(database.db, clock, log) : undefined;
     if (sandbox) clock = sandbox.clock;
 
@@ -74,7 +79,7 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       db: database.db,
       clock,
       log,
-      org: { timezone: org.org.timezone, policy: org.org.policy },
+      org: { timezone: org.org.timezone, policy: org.org.policy, calendar },
       commands: COMMANDS,
       afterCommit: () => sender?.wake(),
     };
@@ -131,12 +136,34 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       routers.push(
         webhookRouter({ db: database.db, clock, log: log.child({ component: 'webhook' }), encryptKey: sandbox.secrets.encryptKey, verificationToken: sandbox.secrets.verificationToken, maxAgeSeconds: 3600, handle }),
         standInRouter({ db: database.db, clock, log: log.child({ component: 'sandbox-lark' }), secrets: sandbox.secrets, changes: sandbox.changes, clickTokens: sandbox.clickTokens, personName: async (openId) => (await findPersonByOpenId(database.db, openId))?.name }),
-        sandboxApiRouter({ db: database.db, clock: sandbox.clock, log: log.child({ component: 'sandbox' }), secrets: sandbox.secrets, changes: sandbox.changes, clickTokens: sandbox.clickTokens, baseUrl: () => baseUrl, timezone: org.org.timezone }),
+        sandboxApiRouter({ db: database.db, clock: sandbox.clock, log: log.child({ component: 'sandbox' }), secrets: sandbox.secrets, changes: sandbox.changes, clickTokens: sandbox.clickTokens, baseUrl: () => baseUrl, timezone: org.org.timezone, onClockMoved: async () => sandbox.onClockMoved?.() }),
       );
     }
+    const scheduler = new Scheduler(log.child({ component: 'scheduler' }));
+    scheduler.add({
+      name: 'reminders',
+      cron: '*/20 * * * * *',
+      run: async () => {
+        await sweepReminders({ db: database.db, clock, log: log.child({ component: 'reminders' }), tz: org.org.timezone });
+        sender?.wake();
+      },
+    });
+    scheduler.add({
+      name: 'retention',
+      cron: '17 3 * * *',
+      tz: org.org.timezone,
+      // Lark stops redelivering within a day; dedupe keys are kept a week (DESIGN.md §5).
+      run: () => deleteInboundEventsBefore(database.db, new Date(clock.now().getTime() - 8 * 86_400_000)),
+    });
+    if (sandbox) sandbox.onClockMoved = () => scheduler.runNow('reminders');
+
     const server = createServer(createHttpApp({ log, readiness, routers }));
     const port = await listen(server, config.port, config.host);
     baseUrl = `http://127.0.0.1:${port}`;
+    scheduler.start();
+    stops.unshift(() => scheduler.stop());
+    // Reminders that fell due while the bot was down go out now, once.
+    void scheduler.runNow('reminders');
     if (sandbox) {
       // The bot talks to the stand-in through the real SDK client, its domain pointed here.
       const gateway = createLarkGateway(createLarkClient({ appId: sandbox.secrets.appId, appSecret: sandbox.secrets.appSecret, domain: baseUrl }, log));

@@ -29,6 +29,8 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Path of the organisation file; the bundled example in sandbox mode. */
   orgFile: string;
+  /** The working-day calendar; the shipped State Council data when unset. */
+  calendarFile?: string;
   lark?: LarkCredentials;
 }
 
@@ -87,6 +89,7 @@ const envSchema = z.object({
       .optional(),
   ),
   DATA_DIR: optionalText,
+  CALENDAR_FILE: optionalText,
 });
 
 type Env = Record<string, string | undefined>;
@@ -134,6 +137,7 @@ export function loadConfig(env: Env): ConfigResult {
       dataDir: path.resolve(e.DATA_DIR ?? './data'),
       databaseUrl: e.DATABASE_URL,
       orgFile: e.ORG_FILE ? path.resolve(e.ORG_FILE) : EXAMPLE_ORG_FILE,
+      calendarFile: e.CALENDAR_FILE ? path.resolve(e.CALENDAR_FILE) : undefined,
       lark,
     },
   };

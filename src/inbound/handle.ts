@@ -9,6 +9,7 @@ import type { AnyCommand } from '../../commands/types.js';
 import type { Clock } from '../clock.js';
 import { isDomainError } from '../domain/errors.js';
 import type { Policy } from '../domain/policy.js';
+import type { WorkingCalendar } from '../domain/calendar.js';
 import type { Db, Tx } from '../db/client.js';
 import { insertSecurityEvent } from '../db/queries/audit.js';
 import { recordInboundEvent } from '../db/queries/inbound.js';
@@ -30,7 +31,7 @@ export interface InboundDeps {
   db: Db;
   clock: Clock;
   log: Logger;
-  org: { timezone: string; policy: Policy };
+  org: { timezone: string; policy: Policy; calendar?: WorkingCalendar };
   commands: readonly AnyCommand[];
   /** Called after a commit that may have queued outbound messages (wakes the sender). */
   afterCommit?: () => void;
@@ -98,7 +99,7 @@ async function onCardAction(deps: InboundDeps, tx: Tx, event: CardActionEvent, a
         tx: sp,
         actor,
         log: actionLog,
-        view: { tz: deps.org.timezone, policy: deps.org.policy, now: at },
+        view: { tz: deps.org.timezone, policy: deps.org.policy, calendar: deps.org.calendar, now: at },
         audiences: [...(event.chatId ? [`chat:${event.chatId}`] : []), `user:${event.operatorOpenId}`],
         value: event.value,
         formValue: event.formValue,

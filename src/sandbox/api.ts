@@ -26,6 +26,8 @@ export interface SandboxApiDeps {
   /** The bot's own base URL, known once it listens. */
   baseUrl(): string;
   timezone: string;
+  /** Runs everything that fell due in between, in order, before the page sees the new time. */
+  onClockMoved(): Promise<void>;
 }
 
 const BOT_NAME = '舆情助手';
@@ -200,6 +202,7 @@ export function sandboxApiRouter(deps: SandboxApiDeps): Router {
     const parsed = clockSchema.safeParse(req.body);
     if (!parsed.success) return bad(res, 400, '时间只能向前拨，且一次不超过一年');
     const now = await deps.clock.advance(parsed.data.advanceMs);
+    await deps.onClockMoved();
     deps.changes.bump();
     res.json({ now: now.toISOString() });
   });

@@ -9,6 +9,8 @@ export interface Sandbox {
   secrets: SandboxSecrets;
   changes: ChangeCounter;
   clickTokens: Map<string, string>;
+  /** Runs what fell due when the clock is moved forward (set by the app once its scheduler exists). */
+  onClockMoved?: () => Promise<void>;
 }
 
 /** Keys, clock and the demo county's work groups, kept in the sandbox's own database. */

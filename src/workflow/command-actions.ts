@@ -3,13 +3,19 @@ import type { ItemRow } from '../db/queries/items.js';
 import { findItemByRef, lockItem } from '../db/queries/items.js';
 import type { ActionContext } from './actions/common.js';
 import { InputError } from './errors.js';
+import type { ViewContext } from './item-view.js';
+
+/** The view context (zone, policy, calendar, now) of a command. */
+export function viewContextOf(ctx: CommandContext): ViewContext {
+  return { tz: ctx.org.timezone, policy: ctx.org.policy, calendar: ctx.org.calendar, now: ctx.now };
+}
 
 /** Commands reuse the card actions' checks and changes: the same context, built from the command's. */
 export function actionContextOf(ctx: CommandContext): ActionContext {
   return {
     tx: ctx.tx,
     actor: ctx.actor,
-    view: { tz: ctx.org.timezone, policy: ctx.org.policy, now: ctx.now },
+    view: viewContextOf(ctx),
     log: ctx.log,
     audiences: [`chat:${ctx.chat.chatId}`, `user:${ctx.actor.openId}`],
     value: {},

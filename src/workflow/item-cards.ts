@@ -13,6 +13,7 @@ import { enqueueOutbox } from '../db/queries/outbox.js';
 import { oversight, units as unitsTable } from '../db/schema/index.js';
 import { and, eq } from 'drizzle-orm';
 import { itemCardView, type CardVariant, type ViewContext } from './item-view.js';
+import { syncDeadlines } from './deadlines.js';
 
 /**
  * One card per (item, audience) (DESIGN.md §5): the news office, the lead unit, each cooperating
@@ -79,6 +80,8 @@ export async function audiencesOf(tx: Tx, item: ItemRow): Promise<Audience[]> {
  * Returns each audience's card, so the click handler can answer with it.
  */
 export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, answered?: string): Promise<Map<string, Record<string, unknown>>> {
+  // Every change passes here, so the clocks and reminders move with the cards, in one transaction.
+  await syncDeadlines(tx, item, ctx);
   const cards = new Map<string, Record<string, unknown>>();
   const audiences = await audiencesOf(tx, item);
   const live = new Map((await liveCardsOf(tx, item.id)).map((card) => [card.audience, card]));

@@ -3,12 +3,16 @@ import type { Channel } from '../domain/channels.js';
 import type { DbOrTx } from '../db/client.js';
 import type { ItemRow } from '../db/queries/items.js';
 import { latestRectification, latestVerification, publicationsOf } from '../db/queries/records.js';
+import { extensions } from '../db/schema/index.js';
+import { asc, eq } from 'drizzle-orm';
+import type { ClockKind } from '../domain/clocks.js';
 
 /** Everything the clocks need about an item, from its row and its records. */
 export async function loadFacts(db: DbOrTx, item: ItemRow): Promise<ItemFacts> {
   const verification = await latestVerification(db, item.id);
   const publications = await publicationsOf(db, item.id);
   const rectification = await latestRectification(db, item.id);
+  const extended = await db.select().from(extensions).where(eq(extensions.itemId, item.id)).orderBy(asc(extensions.id));
   return {
     level: item.level as Level,
     kind: item.kind as ItemFacts['kind'],
@@ -23,5 +27,6 @@ export async function loadFacts(db: DbOrTx, item: ItemRow): Promise<ItemFacts> {
     },
     publications: publications.map((p) => ({ channel: p.channel as Channel, at: p.publishedAt })),
     rectifiedAt: rectification?.doneAt,
+    extensions: extended.map((e) => ({ clock: e.clock as ClockKind, due: e.newDueAt, at: e.at, reason: e.reason, by: e.by })),
   };
 }

@@ -2,6 +2,7 @@ import type { ItemCardView } from '../../cards/item.js';
 import { CLOCK_LABELS_ZH, clockStatus, computeClocks, type ItemFacts, type Level } from '../domain/clocks.js';
 import { STATE_LABELS_ZH, type ItemState } from '../domain/lifecycle.js';
 import type { Policy } from '../domain/policy.js';
+import type { WorkingCalendar } from '../domain/calendar.js';
 import { CATEGORIES, KIND_LABELS, LEVEL_LABELS, SOURCES } from '../domain/registration.js';
 import type { DbOrTx } from '../db/client.js';
 import type { ItemRow } from '../db/queries/items.js';
@@ -17,12 +18,14 @@ export interface ViewContext {
   tz: string;
   policy: Policy;
   now: Date;
+  /** The official working-day calendar, for policy.calendar = working_days. */
+  calendar?: WorkingCalendar;
 }
 
 const DUE_SOON_MINUTES = 120;
 
 function clockLines(facts: ItemFacts, ctx: ViewContext): ItemCardView['clocks'] {
-  return computeClocks(facts, { policy: ctx.policy, tz: ctx.tz }).map((view) => {
+  return computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar }).map((view) => {
     const status = clockStatus(view, ctx.now);
     const due = formatLocalTime(view.extendedDue ?? view.due, ctx.tz, ctx.now);
     const label = CLOCK_LABELS_ZH[view.kind];
@@ -74,6 +77,8 @@ const TIMELINE_TEXT: Record<string, (after: Record<string, unknown>) => string> 
   'item.recurred': (a) => `舆情反复${a.note ? `：${String(a.note)}` : ''}`,
   'item.redispatched': () => '重新交办',
   'item.feedback': (a) => `反馈处置情况：${String(a.text ?? '')}`,
+  'item.extended': (a) => `延期：${String(a.reason ?? '')}`,
+  'item.watch_finished': () => '跟踪期结束，自动办结',
 };
 
 async function timelineEntries(db: DbOrTx, item: ItemRow, ctx: ViewContext): Promise<ItemCardView['timeline']> {
@@ -186,6 +191,9 @@ export async function itemCardView(
     cooperatingUnits: cooperating,
     routingNote: item.routingNote ?? undefined,
     clocks: clockLines(facts, ctx),
+    footnote: computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar }).some((c) => c.beyondCalendarData)
+      ? '工作日历数据已用完，超出部分仅按周末计算，请管理员更新节假日数据'
+      : undefined,
     nextStep: nextStep(item, leadName),
     mention: extra.mention,
     timeline: await timelineEntries(db, item, ctx),

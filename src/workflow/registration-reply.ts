@@ -19,7 +19,7 @@ export async function registrationConfirmation(tx: Tx, item: ItemRow, routing: R
     lines.push(`牵头单位：待指定（${routing.reasonZh}）。请在县新闻办的卡片上选择牵头单位。`);
   }
   lines.push('时限：');
-  for (const clock of computeClocks(await loadFacts(tx, item), { policy: ctx.policy, tz: ctx.tz })) {
+  for (const clock of computeClocks(await loadFacts(tx, item), { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar })) {
     lines.push(`• ${CLOCK_LABELS_ZH[clock.kind]}：${formatLocalTime(effectiveDue(clock), ctx.tz, ctx.now)} 前`);
   }
   return lines.join('\n');

@@ -4,3 +4,4 @@ export * from './transport.js';
 export * from './items.js';
 export * from './records.js';
 export * from './sandbox.js';
+export * from './deadlines.js';

@@ -1,0 +1,129 @@
+import nock from 'nock';
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findItemByRef } from '../../src/db/queries/items.js';
+import { clocks, extensions, outbox, reminders } from '../../src/db/schema/index.js';
+import { sweepReminders } from '../../src/scheduler/reminder-sweep.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
+import { silentLog } from '../helpers/org.js';
+import { startTestApp } from '../helpers/app.js';
+import { driver } from '../helpers/workflow.js';
+
+// Friday 27 November 2026, 10:00 in Asia/Shanghai.
+const AT = new Date('2026-11-27T02:00:00Z');
+const HOUR = 3600_000;
+
+describe('reminders: derived from clocks and the ladder, swept once', () => {
+  let db: TestDatabase;
+  let lark: FakeLark;
+  let harness: Awaited<ReturnType<typeof startTestApp>>;
+  let d: ReturnType<typeof driver>;
+  const at = (offsetMs: number) => harness.clock.set(new Date(AT.getTime() + offsetMs));
+  const sweep = () => sweepReminders({ db: db.db, clock: harness.clock, log: silentLog, tz: 'Asia/Shanghai' });
+  const queuedTexts = async () =>
+    (await db.db.select().from(outbox).where(sql`key like 'reminder:%'`).orderBy(outbox.id)).map((row) => ({
+      kind: row.kind,
+      lane: row.lane,
+      text: (row.payload as { message: { text: string } }).message.text,
+    }));
+  const rowsOf = async (itemId: number, clock: string) =>
+    db.db.select().from(reminders).where(and(eq(reminders.itemId, itemId), eq(reminders.clock, clock))).orderBy(reminders.dueAt, reminders.id);
+
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    db = await createTestDatabase();
+    lark = fakeLark();
+    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: AT });
+    d = driver(harness, lark);
+  });
+  afterAll(async () => {
+    await harness.close();
+    lark.done();
+    nock.cleanAll();
+    nock.enableNetConnect();
+    await db.drop();
+  });
+
+  it('registration writes the clocks and the ladder as rows', async () => {
+    await d.say('ou_news_staff', '/yq new 医院停车收费乱\n部门: 卫健委', 'oc_news');
+    const item = (await findItemByRef(db.db, 'YQ-20261127-001'))!;
+    const clockRows = await db.db.select().from(clocks).where(eq(clocks.itemId, item.id)).orderBy(clocks.kind);
+    expect(clockRows.map((c) => [c.kind, c.dueAt.toISOString()])).toEqual([
+      ['ack', '2026-11-27T04:00:00.000Z'],
+      ['respond', '2026-11-29T02:00:00.000Z'],
+      ['verify', '2026-11-28T02:00:00.000Z'],
+    ]);
+    const ack = await rowsOf(item.id, 'ack');
+    expect(ack.filter((r) => r.status === 'pending').slice(0, 4).map((r) => [r.step, r.dueAt.toISOString()])).toEqual([
+      ['half', '2026-11-27T03:00:00.000Z'],
+      ['due_soon', '2026-11-27T03:30:00.000Z'],
+      ['due', '2026-11-27T04:00:00.000Z'],
+      ['overdue', '2026-11-27T04:00:00.000Z'],
+    ]);
+  });
+
+  it('sends each step once, when due, as a reply to the card with @mentions; nothing early', async () => {
+    at(HOUR - 60_000);
+    expect(await sweep()).toEqual({ sent: 0, messages: 0 });
+    at(HOUR);
+    expect(await sweep()).toMatchObject({ sent: 1 });
+    expect(await sweep()).toEqual({ sent: 0, messages: 0 });
+    const [half] = await queuedTexts();
+    expect(half).toMatchObject({ kind: 'reply', lane: 'chat:oc_health' });
+    expect(half!.text).toBe('<at user_id="ou_health_liaison"></at> 【过半提醒】YQ-20261127-001「医院停车收费乱」认领将于 11月27日 12:00 到期（还剩 1小时）。请尽快认领。');
+  });
+
+  it('acknowledging stops the ack clock: its pending reminders are cancelled in the same transaction', async () => {
+    const item = (await findItemByRef(db.db, 'YQ-20261127-001'))!;
+    await d.click('ou_health_liaison', { item: item.id, action: 'acknowledge' }, 'oc_health');
+    const ack = await rowsOf(item.id, 'ack');
+    expect(ack.filter((r) => r.status === 'pending')).toEqual([]);
+    expect(ack.filter((r) => r.status === 'sent').map((r) => r.step)).toEqual(['half']);
+    at(3 * HOUR);
+    await sweep();
+    expect((await queuedTexts()).filter((m) => m.text.includes('认领'))).toHaveLength(1);
+  });
+
+  it('an extension moves the verify clock and its ladder; the ledger keeps both times', async () => {
+    const reply = await d.say('ou_news_staff', '/舆情 延期 YQ-20261127-001 核实 24小时 需要调取监控', 'oc_news');
+    expect(reply).toBe('已将 YQ-20261127-001 的核实时限从 11月28日 10:00 延至 11月29日 10:00（原定 11月28日 10:00）。理由：需要调取监控');
+    const item = (await findItemByRef(db.db, 'YQ-20261127-001'))!;
+    const [verify] = await db.db.select().from(clocks).where(and(eq(clocks.itemId, item.id), eq(clocks.kind, 'verify')));
+    expect(verify).toMatchObject({ dueAt: new Date('2026-11-28T02:00:00Z'), extendedDueAt: new Date('2026-11-29T02:00:00Z') });
+    expect(await db.db.select().from(extensions)).toHaveLength(1);
+    const pending = (await rowsOf(item.id, 'verify')).filter((r) => r.status === 'pending');
+    expect(pending.every((r) => r.clockDueAt.toISOString() === '2026-11-29T02:00:00.000Z')).toBe(true);
+    expect(await d.say('ou_health_liaison', '/舆情 延期 YQ-20261127-001 核实 1天 想多要一天', 'oc_health')).toMatch(/^无法执行：只有县新闻办可以/);
+  });
+
+  it('overdue escalates to the overseeing county leader in private; several at once collapse into one message', async () => {
+    await d.say('ou_news_staff', '/yq new 学校食堂问题\n部门: 卫健委', 'oc_news');
+    await d.say('ou_news_staff', '/yq new 医院收费问题\n部门: 卫健委', 'oc_news');
+    const before = (await queuedTexts()).length;
+    at(6 * HOUR); // both new items: ack (2 h) overdue since 13:00, one sweep
+    await sweep();
+    const fresh = (await queuedTexts()).slice(before);
+    const toLeader = fresh.filter((m) => m.lane === 'user:ou_vice_wang');
+    expect(toLeader).toHaveLength(1);
+    expect(toLeader[0]!.text).toMatch(/^以下 2 项时限提醒：/);
+    expect(toLeader[0]!.text).toContain('YQ-20261127-002');
+    expect(toLeader[0]!.text).toContain('YQ-20261127-003');
+    // Registered long ago relative to now: only the latest step per clock went out, not half and due-soon too.
+    expect(fresh.some((m) => m.text.includes('过半提醒') && m.text.includes('YQ-20261127-002'))).toBe(false);
+  });
+
+  it('two sweepers at once send every reminder exactly once', async () => {
+    await d.say('ou_news_staff', '/yq new 并发提醒测试\n部门: 卫健委', 'oc_news');
+    const item = (await findItemByRef(db.db, 'YQ-20261127-004'))!;
+    at(7 * HOUR);
+    const results = await Promise.all([sweep(), sweep(), sweep()]);
+    const sent = results.reduce((n, r) => n + r.sent, 0);
+    const sentNow = await db.db.select().from(reminders).where(eq(reminders.sentAt, new Date(AT.getTime() + 7 * HOUR)));
+    expect(sentNow.some((r) => r.itemId === item.id)).toBe(true);
+    // Each row claimed by exactly one sweeper: the three counts add up to the rows marked sent.
+    expect(sent).toBe(sentNow.length);
+    expect(sentNow.every((r) => r.attempts === 1)).toBe(true);
+  });
+});
