@@ -20,6 +20,7 @@ import { syncOrganisation } from './org/sync.js';
 import { loadWorkingCalendar } from './calendar/load.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { sweepReminders } from './scheduler/reminder-sweep.js';
+import { finishWatches } from './scheduler/watch.js';
 import { deleteInboundEventsBefore } from './db/queries/inbound.js';
 import { findPersonByOpenId } from './db/queries/organisation.js';
 import { sandboxApiRouter } from './sandbox/api.js';
@@ -145,6 +146,7 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       cron: '*/20 * * * * *',
       run: async () => {
         await sweepReminders({ db: database.db, clock, log: log.child({ component: 'reminders' }), tz: org.org.timezone });
+        await finishWatches(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'watch' }));
         sender?.wake();
       },
     });

@@ -127,3 +127,30 @@ describe('reminders: derived from clocks and the ladder, swept once', () => {
     expect(sentNow.every((r) => r.attempts === 1)).toBe(true);
   });
 });
+
+describe('the watch after a response', () => {
+  it('ends by itself after the watch period, closing the item', async () => {
+    const { finishWatches } = await import('../../src/scheduler/watch.js');
+    const db2 = await createTestDatabase();
+    const lark2 = fakeLark();
+    const h = await startTestApp({ databaseUrl: db2.url, larkDomain: lark2.domain, at: AT });
+    try {
+      const dd = driver(h, lark2);
+      await dd.say('ou_news_staff', '/yq new 跟踪期测试\n部门: 卫健委', 'oc_news');
+      const item = (await findItemByRef(db2.db, 'YQ-20261127-001'))!;
+      await dd.click('ou_news_staff', { item: item.id, action: 'publication_submit' }, 'oc_news', {
+        formValue: { channel: 'weibo', published_at: '2026-11-27 10:00 +0800', override_reason: '先行发布' },
+      });
+      expect((await findItemByRef(db2.db, item.ref))!.state).toBe('watching');
+      const policy = (await import('../../src/domain/policy.js')).defaultPolicy;
+      const view = (now: Date) => ({ tz: 'Asia/Shanghai', policy, now });
+      expect(await finishWatches(db2.db, view(new Date(AT.getTime() + 6 * 86_400_000)), silentLog)).toBe(0);
+      expect(await finishWatches(db2.db, view(new Date(AT.getTime() + 7 * 86_400_000)), silentLog)).toBe(1);
+      expect((await findItemByRef(db2.db, item.ref))!.state).toBe('closed');
+    } finally {
+      await h.close();
+      lark2.done();
+      await db2.drop();
+    }
+  });
+});
