@@ -21,6 +21,7 @@ import { loadWorkingCalendar } from './calendar/load.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { sweepReminders } from './scheduler/reminder-sweep.js';
 import { finishWatches } from './scheduler/watch.js';
+import { repostAgingCards } from './scheduler/repost.js';
 import { deleteInboundEventsBefore } from './db/queries/inbound.js';
 import { findPersonByOpenId } from './db/queries/organisation.js';
 import { sandboxApiRouter } from './sandbox/api.js';
@@ -149,6 +150,11 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
         await finishWatches(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'watch' }));
         sender?.wake();
       },
+    });
+    scheduler.add({
+      name: 'repost-cards',
+      cron: '7 * * * *',
+      run: () => repostAgingCards(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'cards' })),
     });
     scheduler.add({
       name: 'retention',

@@ -80,3 +80,33 @@ describe('news-office item commands', () => {
     expect(await d.say('ou_news_staff', '/yq show YQ-99999999-001', 'oc_news')).toMatch(/^找不到 YQ-99999999-001/);
   });
 });
+
+describe('aging cards', () => {
+  it('a copy older than 13 days on an open item is posted again and the old one marked as moved', async () => {
+    const { repostAgingCards } = await import('../../src/scheduler/repost.js');
+    const { defaultPolicy } = await import('../../src/domain/policy.js');
+    const { itemCards } = await import('../../src/db/schema/index.js');
+    const { silentLog } = await import('../helpers/org.js');
+    const db2 = await createTestDatabase();
+    const lark2 = fakeLark();
+    const h = await startTestApp({ databaseUrl: db2.url, larkDomain: lark2.domain, at: AT });
+    try {
+      const dd = driver(h, lark2);
+      await dd.say('ou_news_staff', '/yq new 长期未结事项\n部门: 卫健委', 'oc_news');
+      const item = (await findItemByRef(db2.db, 'YQ-20261127-001'))!;
+      const before = await db2.db.select().from(itemCards);
+      const view = (days: number) => ({ tz: 'Asia/Shanghai', policy: defaultPolicy, now: new Date(AT.getTime() + days * 86_400_000) });
+      expect(await repostAgingCards(db2.db, view(12), silentLog)).toBe(0);
+      expect(await repostAgingCards(db2.db, view(13), silentLog)).toBe(before.length);
+      const after = await db2.db.select().from(itemCards);
+      expect(after.filter((c) => c.movedAt)).toHaveLength(before.length);
+      expect(after.filter((c) => !c.movedAt).map((c) => c.audience).sort()).toEqual(before.map((c) => c.audience).sort());
+      expect(after.filter((c) => !c.movedAt).every((c) => c.itemId === item.id && c.sendKey.endsWith(':2'))).toBe(true);
+      expect(await repostAgingCards(db2.db, view(13), silentLog)).toBe(0);
+    } finally {
+      await h.close();
+      lark2.done();
+      await db2.drop();
+    }
+  });
+});
