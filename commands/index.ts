@@ -3,6 +3,7 @@ import { helpCommand } from './help.js';
 import { liaisonCommand } from './liaison.js';
 import { newCommand } from './new.js';
 import { extendCommand } from './extend.js';
+import { exportCommand, reportCommand } from './report.js';
 import { assignCommand, closeCommand, draftCommand, feedbackCommand, listCommand, recurCommand, reopenCommand, showCommand } from './item-commands.js';
 import { rosterCommand } from './roster.js';
 import type { AnyCommand } from './types.js';
@@ -21,6 +22,8 @@ export const COMMANDS: readonly AnyCommand[] = [
   reopenCommand,
   recurCommand,
   feedbackCommand,
+  reportCommand,
+  exportCommand,
   whoamiCommand,
   rosterCommand,
   bindCommand,

@@ -22,6 +22,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { sweepReminders } from './scheduler/reminder-sweep.js';
 import { finishWatches } from './scheduler/watch.js';
 import { repostAgingCards } from './scheduler/repost.js';
+import { runScheduledReports } from './workflow/reports.js';
 import { deleteInboundEventsBefore } from './db/queries/inbound.js';
 import { findPersonByOpenId } from './db/queries/organisation.js';
 import { sandboxApiRouter } from './sandbox/api.js';
@@ -152,6 +153,12 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       },
     });
     scheduler.add({
+      name: 'reports',
+      cron: '*/5 * * * *',
+      // Each run sends only what is due and not yet sent (report_runs), so a short interval is safe.
+      run: () => runScheduledReports(database.db, { policy: org.org.policy, tz: org.org.timezone, now: clock.now(), log: log.child({ component: 'reports' }) }),
+    });
+    scheduler.add({
       name: 'repost-cards',
       cron: '7 * * * *',
       run: () => repostAgingCards(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'cards' })),
@@ -170,8 +177,9 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
     baseUrl = `http://127.0.0.1:${port}`;
     scheduler.start();
     stops.unshift(() => scheduler.stop());
-    // Reminders that fell due while the bot was down go out now, once.
+    // Reminders and reports that fell due while the bot was down go out now, once.
     void scheduler.runNow('reminders');
+    void scheduler.runNow('reports');
     if (sandbox) {
       // The bot talks to the stand-in through the real SDK client, its domain pointed here.
       const gateway = createLarkGateway(createLarkClient({ appId: sandbox.secrets.appId, appSecret: sandbox.secrets.appSecret, domain: baseUrl }, log));

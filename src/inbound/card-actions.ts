@@ -2,7 +2,7 @@ import { approveDisposal, consultationSubmit, convene } from '../workflow/action
 import type { ActionHandler } from '../workflow/actions/common.js';
 import { openForm } from '../workflow/actions/forms.js';
 import { handoverAck, handoverSubmit } from '../workflow/actions/handover.js';
-import { close, reopen } from '../workflow/actions/lifecycle.js';
+import { close, reopen, showItem } from '../workflow/actions/lifecycle.js';
 import { acknowledge, approveDraft, confirmWording, draftSubmit, publicationSubmit, returnDraft, verifySubmit } from '../workflow/actions/main-path.js';
 import { instructionSubmit, mediaSubmit, rectificationSubmit } from '../workflow/actions/records.js';
 import { disputeInsist, disputeReassign, disputeSubmit, route } from '../workflow/actions/routing.js';
@@ -31,4 +31,5 @@ export const CARD_ACTIONS: Record<string, ActionHandler> = {
   approve_disposal: approveDisposal,
   close,
   reopen,
+  show_item: showItem,
 };

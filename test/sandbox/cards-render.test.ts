@@ -21,6 +21,8 @@ import { reviewCard } from '../../cards/forms/review.js';
 import { verifyFormCard } from '../../cards/forms/verify.js';
 import { itemCard, type ItemCardView } from '../../cards/item.js';
 import { noticeCard } from '../../cards/notice.js';
+import { digestCard } from '../../cards/digest.js';
+import { shapeReport } from '../../src/domain/report.js';
 import { REGISTER_FIELDS, registerFormCard } from '../../cards/register-form.js';
 import { validateCard } from '../../src/lark/card-schema.js';
 import {
@@ -470,7 +472,33 @@ function itemView(overrides: Partial<ItemCardView> = {}): ItemCardView {
 type Builder = () => Record<string, unknown>;
 
 /** Each exported card builder, with one or more realistic view models. Keyed by export name. */
+/** A week with a bit of everything, so every digest section and chart renders. */
+const REPORT = shapeReport({
+  kind: 'weekly',
+  periodLabel: '2026年11月23日—11月29日',
+  previousLabel: '2026年11月16日—11月22日',
+  scope: { kind: 'county' },
+  total: 12,
+  previousTotal: 9,
+  byCategory: { public_interest: 5, rumour: 2, general: 5 },
+  bySource: { weibo: 6, wechat: 4, unknown: 2 },
+  byLevel: { general: 9, major: 2, critical: 1 },
+  byKind: { opinion: 10, inquiry: 2 },
+  byUnit: [{ code: 'health', name: '县卫健委', count: 7 }, { code: 'education', name: '县教育局', count: 5 }],
+  stateAtEnd: { dispatched: 3, watching: 6, closed: 3 },
+  clocks: [{ kind: 'ack', total: 12, metOnTime: 10, metLate: 1, missedOpen: 1, extended: 0 }],
+  ledger: [{ unitCode: 'health', unitName: '县卫健委', items: 7, clocksTotal: 14, clocksOnTime: 12, medianAckMinutes: 40, medianVerifyMinutes: 600, medianRespondMinutes: 2000, overdue: 1, extensions: 1, disputes: 0, leads: 2 }],
+  overdueItems: [{ itemId: 3, ref: 'YQ-20261125-003', title: EVIL, unitName: '县卫健委', clock: 'ack', overdueMinutes: 130 }],
+  overdueTotal: 1,
+  notable: [{ itemId: 4, ref: 'YQ-20261126-001', title: '疫苗接种点秩序混乱', level: 'major', reasons: ['major', 'consulted'] }],
+  notableTotal: 1,
+  trend: [{ label: '第1周', total: 5 }, { label: '第2周', total: 9 }, { label: '第3周', total: 12 }],
+});
+
 const BUILDERS: Record<string, Record<string, Builder>> = {
+  digestCard: {
+    weekly: () => digestCard(REPORT, { exportHint: '完整数据请发送“/舆情 导出 上周”' }),
+  },
   itemCard: {
     full: () => itemCard(itemView()),
     minimal: () =>

@@ -5,3 +5,4 @@ export * from './items.js';
 export * from './records.js';
 export * from './sandbox.js';
 export * from './deadlines.js';
+export * from './reports.js';

@@ -1,6 +1,8 @@
 import type { ItemRow } from '../../db/queries/items.js';
 import { InputError } from '../errors.js';
-import { answer, clickedItem, nextState, requirePermission, saveItemChange, type ActionContext, type ActionHandler } from './common.js';
+import { itemCard } from '../../../cards/item.js';
+import { itemCardView } from '../item-view.js';
+import { answer, clickedItem, nextState, postForm, requirePermission, saveItemChange, type ActionContext, type ActionHandler } from './common.js';
 import { replyToCopies } from './notify.js';
 
 export async function closeItem(ctx: ActionContext, item: ItemRow, note?: string): Promise<ItemRow> {
@@ -30,4 +32,11 @@ export const close: ActionHandler = async (ctx) => {
 export const reopen: ActionHandler = async (ctx) => {
   const item = await clickedItem(ctx);
   return answer(ctx, await reopenItem(ctx, item, item.state === 'watching' ? 'recur' : 'reopen'), `已重新打开 ${item.ref}`);
+};
+
+/** From a digest: post the item's card under the digest, for whoever asked. */
+export const showItem: ActionHandler = async (ctx) => {
+  const item = await clickedItem(ctx);
+  const card = itemCard({ ...(await itemCardView(ctx.tx, item, 'observer', ctx.view)), actions: [] });
+  return postForm(ctx, item, 'show', card);
 };
