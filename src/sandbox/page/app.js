@@ -366,6 +366,17 @@ async function clickCard(message, chatId, action) {
   await refresh();
 }
 
+/** The sandbox zone's UTC offset (minutes) at a local date-time like 2026-11-28T06:46. */
+function zoneOffsetMinutes(localIso) {
+  const [date, time = '00:00'] = localIso.split('T');
+  const [y, mo, d] = date.split('-').map(Number);
+  const [hh, mm] = time.split(':').map(Number);
+  const guess = Date.UTC(y, mo - 1, d, hh, mm);
+  const p = zoneParts(guess);
+  const asUtc = Date.UTC(Number(p.y), Number(p.mo) - 1, Number(p.d), Number(p.hh), Number(p.mm));
+  return Math.round((asUtc - guess) / 60_000);
+}
+
 function messageContent(m, chatId) {
   if (m.msgType === 'interactive') {
     return renderCard(m.card, {
@@ -374,6 +385,8 @@ function messageContent(m, chatId) {
       people: state.people,
       viewerOpenId: state.as,
       onError: errorToast,
+      // Pickers mean wall-clock time in the county's zone, as the rest of the page shows it.
+      offsetMinutes: zoneOffsetMinutes,
     });
   }
   if (m.msgType === 'file') {
