@@ -4,6 +4,7 @@ import { liaisonCommand } from './liaison.js';
 import { newCommand } from './new.js';
 import { extendCommand } from './extend.js';
 import { exportCommand, reportCommand } from './report.js';
+import { specialCommand } from './special.js';
 import { assignCommand, closeCommand, draftCommand, feedbackCommand, listCommand, recurCommand, reopenCommand, showCommand } from './item-commands.js';
 import { rosterCommand } from './roster.js';
 import type { AnyCommand } from './types.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   recurCommand,
   feedbackCommand,
   reportCommand,
+  specialCommand,
   exportCommand,
   whoamiCommand,
   rosterCommand,

@@ -6,7 +6,7 @@ import type { LarkCredentials } from '../config.js';
  * The SDK logs whole request bodies (message contents) on errors; we log failures ourselves with
  * the item and row they belong to, so its own logger only passes on short warnings.
  */
-function sdkLogger(log: Logger) {
+export function sdkLogger(log: Logger) {
   const short = (args: unknown[]) => args.map((arg) => (typeof arg === 'string' ? arg.slice(0, 300) : Array.isArray(arg) ? arg.map(String).join(' ').slice(0, 300) : '')).join(' ');
   return {
     error: (...args: unknown[]) => log.warn({ source: 'lark-sdk' }, short(args)),

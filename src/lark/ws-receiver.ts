@@ -2,6 +2,7 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import type { LarkCredentials } from '../config.js';
 import type { CardResponse } from '../inbound/handle.js';
+import { sdkLogger } from './client.js';
 import { MalformedEventError, toInboundEvent, type InboundEvent } from './events.js';
 
 /**
@@ -83,6 +84,7 @@ export class LongConnectionReceiver {
       appSecret: credentials.appSecret,
       domain: credentials.domain,
       loggerLevel: lark.LoggerLevel.warn,
+      logger: sdkLogger(log),
       autoReconnect: true,
       handshakeTimeoutMs: 15_000,
       wsConfig: { pingTimeout: 30 },

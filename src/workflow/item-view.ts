@@ -78,6 +78,7 @@ const TIMELINE_TEXT: Record<string, (after: Record<string, unknown>) => string> 
   'item.redispatched': () => '重新交办',
   'item.feedback': (a) => `反馈处置情况：${String(a.text ?? '')}`,
   'item.extended': (a) => `延期：${String(a.reason ?? '')}`,
+  'item.special_report': () => '编报舆情专报',
   'item.cards_reposted': () => '卡片重新发送（飞书卡片 14 天后不能再操作）',
   'item.watch_finished': () => '跟踪期结束，自动办结',
 };

@@ -22,6 +22,7 @@ import { verifyFormCard } from '../../cards/forms/verify.js';
 import { itemCard, type ItemCardView } from '../../cards/item.js';
 import { noticeCard } from '../../cards/notice.js';
 import { digestCard } from '../../cards/digest.js';
+import { specialReportCard } from '../../cards/special-report.js';
 import { shapeReport } from '../../src/domain/report.js';
 import { REGISTER_FIELDS, registerFormCard } from '../../cards/register-form.js';
 import { validateCard } from '../../src/lark/card-schema.js';
@@ -496,6 +497,34 @@ const REPORT = shapeReport({
 });
 
 const BUILDERS: Record<string, Record<string, Builder>> = {
+  specialReportCard: {
+    full: () =>
+      specialReportCard({
+        ref: 'YQ-20261127-001',
+        title: '网传县医院发生医疗事故 <at id=all></at>',
+        levelLabel: '特别重大',
+        categoryLabel: '造谣传谣',
+        sourceLabel: '微博',
+        url: 'https://weibo.com/123/abc',
+        discoveredAt: '11月27日 10:00',
+        spread: '阅读1.2万 · 转发300',
+        leadUnit: '县卫健委',
+        stateLabel: '跟踪中',
+        summary: '有网友发帖称……'.repeat(100),
+        propagationPath: '微博→微信群',
+        commentSituation: '跟帖 300 条',
+        netizenViews: '多数质疑',
+        verification: { outcomeLabel: '不属实', findings: '经核实，网传信息不实。', measures: '公安已介入' },
+        wording: { version: 2, text: '经核实，网传信息不实，县医院运行正常。' },
+        publications: ['新闻发布会 11月27日 15:00'],
+        clocks: [{ label: '回应', due: '11月28日 10:00', detail: '已于 11月27日 15:00 完成' }],
+        timeline: [{ at: '11月27日 10:00', actor: '林小梅', text: '登记舆情' }],
+        preparedBy: '林小梅',
+        preparedAt: '11月27日 16:00',
+      }),
+    empty: () =>
+      specialReportCard({ ref: 'YQ-20261127-002', title: '尚无进展', levelLabel: '重大', categoryLabel: '一般', discoveredAt: '11月27日 10:00', stateLabel: '已交办', publications: [], clocks: [], timeline: [], preparedBy: '林小梅', preparedAt: '11月27日 10:05' }),
+  },
   digestCard: {
     weekly: () => digestCard(REPORT, { exportHint: '完整数据请发送“/舆情 导出 上周”' }),
   },

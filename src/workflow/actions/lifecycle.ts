@@ -17,7 +17,9 @@ export async function closeItem(ctx: ActionContext, item: ItemRow, note?: string
  */
 export async function reopenItem(ctx: ActionContext, item: ItemRow, event: 'reopen' | 'recur', note?: string): Promise<ItemRow> {
   await requirePermission(ctx, item, 'reopen');
-  const reopened = await saveItemChange(ctx, item, event === 'recur' ? 'item.recurred' : 'item.reopened', { state: nextState(item, event), closedAt: null, acknowledgedAt: null }, { note: note ?? null });
+  // The first acknowledgement stays on the record (and in the ledger); the state machine still
+  // asks the lead unit to take the item up again.
+  const reopened = await saveItemChange(ctx, item, event === 'recur' ? 'item.recurred' : 'item.reopened', { state: nextState(item, event), closedAt: null }, { note: note ?? null });
   const dispatched = await saveItemChange(ctx, reopened, 'item.redispatched', { state: nextState(reopened, 'dispatch') });
   const text = event === 'recur' ? `舆情反复（${item.ref}）${note ? `：${note}` : ''}。请重新认领、核实并回应。` : `县新闻办重新打开了 ${item.ref}${note ? `：${note}` : ''}。请重新认领办理。`;
   await replyToCopies(ctx.tx, dispatched, 'lead', `reopened:${item.id}:v${dispatched.version}`, { msgType: 'text', text }, ctx.view.now);
