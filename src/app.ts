@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
 import { openDatabase, type OpenedDatabase } from './db/open.js';
 import { createHttpApp, type ReadinessCheck } from './http/app.js';
 import { webhookRouter } from './http/webhook.js';
+import { intakeRouter } from './http/intake.js';
 import { handleInbound, type InboundDeps } from './inbound/handle.js';
 import { createLarkClient } from './lark/client.js';
 import type { InboundEvent } from './lark/events.js';
@@ -21,8 +22,10 @@ import { loadWorkingCalendar } from './calendar/load.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { sweepReminders } from './scheduler/reminder-sweep.js';
 import { finishWatches } from './scheduler/watch.js';
+import { escalateLeads } from './scheduler/leads.js';
 import { repostAgingCards } from './scheduler/repost.js';
-import { runScheduledReports } from './workflow/reports.js';
+import { nextReportAfter, runScheduledReports } from './workflow/reports.js';
+import { nextDueAfter } from './workflow/deadlines.js';
 import { deleteInboundEventsBefore } from './db/queries/inbound.js';
 import { findPersonByOpenId } from './db/queries/organisation.js';
 import { sandboxApiRouter } from './sandbox/api.js';
@@ -97,6 +100,8 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       },
     ];
     const routers: Router[] = [];
+    // Monitoring systems push alerts here (R17); with no INTAKE_TOKENS every push gets 401.
+    routers.push(intakeRouter({ db: database.db, clock, log: log.child({ component: 'intake' }), tokens: config.intakeTokens ?? [], org: inbound.org, afterCommit: () => sender?.wake() }));
 
     if (config.lark) {
       const client = createLarkClient(config.lark, log);
@@ -139,7 +144,9 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       routers.push(
         webhookRouter({ db: database.db, clock, log: log.child({ component: 'webhook' }), encryptKey: sandbox.secrets.encryptKey, verificationToken: sandbox.secrets.verificationToken, maxAgeSeconds: 3600, handle }),
         standInRouter({ db: database.db, clock, log: log.child({ component: 'sandbox-lark' }), secrets: sandbox.secrets, changes: sandbox.changes, clickTokens: sandbox.clickTokens, personName: async (openId) => (await findPersonByOpenId(database.db, openId))?.name }),
-        sandboxApiRouter({ db: database.db, clock: sandbox.clock, log: log.child({ component: 'sandbox' }), secrets: sandbox.secrets, changes: sandbox.changes, clickTokens: sandbox.clickTokens, baseUrl: () => baseUrl, timezone: org.org.timezone, onClockMoved: async () => sandbox.onClockMoved?.() }),
+        sandboxApiRouter({ db: database.db, clock: sandbox.clock, log: log.child({ component: 'sandbox' }), secrets: sandbox.secrets, changes: sandbox.changes, clickTokens: sandbox.clickTokens, baseUrl: () => baseUrl, timezone: org.org.timezone, onClockMoved: async () => sandbox.onClockMoved?.(),
+          nextDue: (now) => nextDueAfter(database.db, now),
+          nextReport: (now) => nextReportAfter(org.org.policy, now, org.org.timezone) }),
       );
     }
     const scheduler = new Scheduler(log.child({ component: 'scheduler' }));
@@ -149,6 +156,7 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       run: async () => {
         await sweepReminders({ db: database.db, clock, log: log.child({ component: 'reminders' }), tz: org.org.timezone });
         await finishWatches(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'watch' }));
+        await escalateLeads(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'leads' }));
         sender?.wake();
       },
     });
@@ -170,7 +178,12 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       // Lark stops redelivering within a day; dedupe keys are kept a week (DESIGN.md §5).
       run: () => deleteInboundEventsBefore(database.db, new Date(clock.now().getTime() - 8 * 86_400_000)),
     });
-    if (sandbox) sandbox.onClockMoved = () => scheduler.runNow('reminders');
+    if (sandbox) {
+      sandbox.onClockMoved = async () => {
+        await scheduler.runNow('reminders');
+        await scheduler.runNow('reports');
+      };
+    }
 
     const server = createServer(createHttpApp({ log, readiness, routers }));
     const port = await listen(server, config.port, config.host);

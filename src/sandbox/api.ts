@@ -28,6 +28,9 @@ export interface SandboxApiDeps {
   timezone: string;
   /** Runs everything that fell due in between, in order, before the page sees the new time. */
   onClockMoved(): Promise<void>;
+  /** The next instant something is due (a reminder, a clock) or a report is scheduled, after now. */
+  nextDue(now: Date): Promise<Date | undefined>;
+  nextReport(now: Date): Date | undefined;
 }
 
 const BOT_NAME = '舆情助手';
@@ -42,7 +45,10 @@ const clickSchema = z.object({
   formValue: z.record(z.string(), z.unknown()).optional(),
   name: z.string().optional(),
 });
-const clockSchema = z.object({ advanceMs: z.number().positive().max(366 * 24 * 3600_000) });
+const clockSchema = z.union([
+  z.object({ advanceMs: z.number().positive().max(366 * 24 * 3600_000) }),
+  z.object({ to: z.enum(['next_due', 'next_report']) }),
+]);
 
 /** `@舆情助手` and `@姓名` become Feishu's placeholders with a mentions list. */
 export function toFeishuText(text: string, people: SandboxPerson[], botOpenId: string) {
@@ -201,7 +207,16 @@ export function sandboxApiRouter(deps: SandboxApiDeps): Router {
   router.post('/sandbox/api/clock', json, async (req: Request, res: Response) => {
     const parsed = clockSchema.safeParse(req.body);
     if (!parsed.success) return bad(res, 400, '时间只能向前拨，且一次不超过一年');
-    const now = await deps.clock.advance(parsed.data.advanceMs);
+    let advanceMs: number;
+    if ('advanceMs' in parsed.data) advanceMs = parsed.data.advanceMs;
+    else {
+      const from = deps.clock.now();
+      const target = parsed.data.to === 'next_due' ? await deps.nextDue(from) : deps.nextReport(from);
+      if (!target) return res.json({ now: from.toISOString(), nothing: true });
+      // One second past the due time, so what falls due at that instant runs.
+      advanceMs = target.getTime() - from.getTime() + 1000;
+    }
+    const now = await deps.clock.advance(advanceMs);
     await deps.onClockMoved();
     deps.changes.bump();
     res.json({ now: now.toISOString() });

@@ -1,8 +1,8 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { computeClocks, effectiveDue, type ClockView } from '../domain/clocks.js';
 import { reminderSchedule, type ReminderStep } from '../domain/ladder.js';
 import type { Level } from '../domain/clocks.js';
-import type { Tx } from '../db/client.js';
+import type { DbOrTx, Tx } from '../db/client.js';
 import type { ItemRow } from '../db/queries/items.js';
 import { clocks, reminders } from '../db/schema/index.js';
 import { loadFacts } from './item-facts.js';
@@ -76,4 +76,15 @@ async function insertStep(tx: Tx, itemId: number, clock: string, clockDue: Date,
     .insert(reminders)
     .values({ itemId, clock, step: step.step, clockDueAt: clockDue, dueAt: step.at, audience: step.audience, urgentFor: step.urgentFor, status })
     .onConflictDoNothing();
+}
+
+/** The next pending reminder or unmet clock due after `now` (the sandbox's 下一个到期). */
+export async function nextDueAfter(db: DbOrTx, now: Date): Promise<Date | undefined> {
+  const [row] = await db.execute<{ at: string | null }>(sql`
+    select least(
+      (select min(due_at) from reminders where status = 'pending' and due_at > ${now.toISOString()}::timestamptz),
+      (select min(coalesce(extended_due_at, due_at)) from clocks c join items i on i.id = c.item_id
+        where c.met_at is null and i.state <> 'closed' and coalesce(c.extended_due_at, c.due_at) > ${now.toISOString()}::timestamptz)
+    ) as at`);
+  return row?.at ? new Date(row.at) : undefined;
 }

@@ -123,3 +123,11 @@ export function requestedPeriod(words: string[], now: Date, tz: string): Period 
   }
   return undefined;
 }
+
+/** The next time any scheduled report fires after `now` (the sandbox's 下一次报告). */
+export function nextReportAfter(policy: Policy, now: Date, tz: string): Date | undefined {
+  const fires = [policy.reports.daily_log, policy.reports.weekly, policy.reports.monthly].map((cron) =>
+    cronParser.parseExpression(cron, { currentDate: now, tz }).next().toDate(),
+  );
+  return fires.sort((a, b) => a.getTime() - b.getTime())[0];
+}

@@ -96,6 +96,27 @@ describe('the sandbox: a Feishu stand-in and the page API, through the real webh
     expect(app.clock.now().toISOString()).toBe(moved.body.now);
   });
 
+  it('下一个到期 jumps to the next reminder and runs it: the reminder appears in the unit group', async () => {
+    const before = new Date((await get<{ now: string }>('/sandbox/api/clock')).now);
+    const moved = await post<{ now: string }>('/sandbox/api/clock', { to: 'next_due' });
+    expect(moved.status).toBe(200);
+    expect(new Date(moved.body.now).getTime()).toBeGreaterThan(before.getTime());
+    const reminder = await eventually(async () => {
+      const found = (await messages('oc_sb_unit_health', 'ou_demo_health_liaison')).find((m) => m.text?.includes('【'));
+      if (!found) throw new Error('no reminder yet');
+      return found;
+    });
+    expect(reminder.text).toMatch(/【(过半提醒|即将到期|到期|超时督办)】YQ-20261127-001/);
+    const report = await post<{ now: string }>('/sandbox/api/clock', { to: 'next_report' });
+    expect(report.status).toBe(200);
+    const daily = await eventually(async () => {
+      const found = (await messages('oc_sb_unit_news', 'ou_demo_news_staff1')).find((m) => JSON.stringify(m.card ?? '').includes('舆情日志'));
+      if (!found) throw new Error('no daily log yet');
+      return found;
+    });
+    expect(daily.msgType).toBe('interactive');
+  });
+
   it('the stand-in refuses an invalid card the way Lark does, and throttles a busy chat', async () => {
     const secrets = await loadSandboxSecrets(app.database.db);
     const gateway = createLarkGateway(createLarkClient({ appId: secrets.appId, appSecret: secrets.appSecret, domain: `http://127.0.0.1:${app.port}` }, silentLog));

@@ -181,6 +181,23 @@ async function loadClock() {
   setClock(c.now, { offsetMs: Number(c.offsetMs) || 0, zone: typeof c.zone === 'string' && c.zone ? c.zone : state.clock.zone });
 }
 
+/** Jump to the next due time or report: the server knows what is next. */
+async function advanceTo(to) {
+  try {
+    const res = await api('POST', '/clock', { to });
+    if (res && res.nothing) {
+      toast('info', to === 'next_due' ? '没有待到期的时限或提醒' : '没有待发送的报告');
+      return;
+    }
+    await loadClock().catch(() => undefined);
+    const p = zoneParts(sandboxNowMs());
+    toast('info', `沙盒时间已快进到 ${Number(p.mo)}月${Number(p.d)}日 ${p.hh}:${p.mm}`);
+    await refresh();
+  } catch (error) {
+    errorToast(error);
+  }
+}
+
 async function advance(ms) {
   if (!(ms > 0)) {
     toast('warning', '请输入大于 0 的小时数');
@@ -659,6 +676,8 @@ function wire() {
   });
   $('adv-hour').addEventListener('click', () => void advance(3_600_000));
   $('adv-day').addEventListener('click', () => void advance(86_400_000));
+  $('adv-due').addEventListener('click', () => void advanceTo('next_due'));
+  $('adv-report').addEventListener('click', () => void advanceTo('next_report'));
   $('adv-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const hours = Number($('adv-hours').value);
