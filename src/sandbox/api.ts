@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
@@ -35,6 +36,7 @@ export interface SandboxApiDeps {
 
 const BOT_NAME = '舆情助手';
 const PAGE_DIR = path.resolve(import.meta.dirname, 'page');
+const VCHART_BUNDLE = path.join(path.dirname(createRequire(import.meta.url).resolve('@visactor/vchart/package.json')), 'build', 'index.min.js');
 
 const sendSchema = z.object({ as: z.string().min(1), chatId: z.string().min(1), text: z.string().min(1).max(20_000) });
 const clickSchema = z.object({
@@ -69,6 +71,8 @@ export function sandboxApiRouter(deps: SandboxApiDeps): Router {
   const router = express.Router();
   const json = express.json({ limit: '256kb' });
   router.use(express.static(PAGE_DIR, { index: 'index.html' }));
+  // Charts are drawn with VChart from the installed package: no CDN.
+  router.get('/vendor/vchart.js', (_req, res) => res.sendFile(VCHART_BUNDLE));
 
   const person = async (openId: string) => (await sandboxPeople(deps.db)).find((p) => p.openId === openId);
   const bad = (res: Response, status: number, error: string) => res.status(status).json({ error });

@@ -1146,9 +1146,41 @@ function renderChart(ctx, el) {
     ctx.h('thead', null, ctx.h('tr', null, keys.map((k) => ctx.h('th', null, k)))),
     ctx.h('tbody', null, shown.map((v) => ctx.h('tr', null, keys.map((k) => ctx.h('td', null, cellText(v[k])))))),
   );
-  box.appendChild(ctx.h('div', { class: 'chart-scroll' }, table));
+  const drawn = drawWithVChart(ctx, spec, el.aspect_ratio);
+  if (drawn) {
+    box.appendChild(drawn);
+    // The numbers stay available (and testable) under the drawing.
+    box.appendChild(ctx.h('details', { class: 'chart-data' }, ctx.h('summary', null, '数据'), ctx.h('div', { class: 'chart-scroll' }, table)));
+  } else {
+    box.appendChild(ctx.h('div', { class: 'chart-scroll' }, table));
+  }
   if (values.length > shown.length) box.appendChild(ctx.h('div', { class: 'chart-more' }, `共 ${values.length} 行，只显示前 ${shown.length} 行`));
   return box;
+}
+
+const ASPECT = { '1:1': 1, '2:1': 0.5, '4:3': 0.75, '16:9': 0.5625 };
+
+/**
+ * Draws the spec with VChart (the bundle the sandbox serves from the installed package, as Feishu
+ * draws chart components). Returns undefined where VChart is not loaded (tests in Node) or fails.
+ */
+function drawWithVChart(ctx, spec, aspect) {
+  const lib = typeof globalThis !== 'undefined' ? globalThis.VChart : undefined;
+  const Chart = lib && (lib.VChart || lib.default);
+  if (typeof Chart !== 'function' || !ctx.document || typeof ctx.document.createElement !== 'function' || typeof window === 'undefined') return undefined;
+  const width = 460;
+  const height = Math.round(width * (ASPECT[aspect] ?? 0.5625));
+  const holder = ctx.h('div', { class: 'chart-canvas' });
+  holder.style.width = `${width}px`;
+  holder.style.height = `${height}px`;
+  try {
+    const chart = new Chart({ ...spec, animation: false }, { dom: holder, width, height, animation: false });
+    chart.renderSync();
+    return holder;
+  } catch (error) {
+    if (typeof ctx.onError === 'function') ctx.onError(error);
+    return undefined;
+  }
 }
 
 function renderImg(ctx, el) {
