@@ -41,6 +41,8 @@ export interface ItemCardView {
   cooperatingUnits: string[];
   /** Why this unit (keywords matched), or 待县新闻办指定牵头单位. */
   routingNote?: string;
+  /** 线索来源: who reported the lead it was registered from, e.g. 县卫健委 刘芳（11月27日 10:00 报送）. */
+  leadSource?: string;
   clocks: { label: string; due: string; status: ClockStatus; detail: string }[];
   /** Who must act next, e.g. 等待县卫健委认领. */
   nextStep?: string;
@@ -160,6 +162,7 @@ function factsBlock(view: ItemCardView, limits: Limits): Element {
   lines.push(line('牵头单位', view.leadUnit ? short(view.leadUnit) : font('orange', '待定')));
   const coop = view.cooperatingUnits.map((u) => oneLine(u)).filter(Boolean);
   lines.push(line('配合单位', coop.length > 0 ? short(coop.join('、')) : '无'));
+  if (view.leadSource !== undefined && oneLine(view.leadSource) !== '') lines.push(line('线索来源', short(view.leadSource)));
   if (view.routingNote !== undefined && oneLine(view.routingNote) !== '') {
     lines.push(font('grey', short(view.routingNote)));
   }

@@ -2,6 +2,7 @@ import { bindCommand } from './bind.js';
 import { helpCommand } from './help.js';
 import { liaisonCommand } from './liaison.js';
 import { newCommand } from './new.js';
+import { tipCommand } from './tip.js';
 import { extendCommand } from './extend.js';
 import { exportCommand, reportCommand } from './report.js';
 import { specialCommand } from './special.js';
@@ -14,6 +15,7 @@ import { whoamiCommand } from './whoami.js';
 export const COMMANDS: readonly AnyCommand[] = [
   helpCommand(() => COMMANDS),
   newCommand,
+  tipCommand,
   listCommand,
   showCommand,
   assignCommand,

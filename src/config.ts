@@ -32,6 +32,38 @@ export interface AppConfig {
   /** The working-day calendar; the shipped State Council data when unset. */
   calendarFile?: string;
   lark?: LarkCredentials;
+  /** Bearer tokens of the monitoring systems that may push to `POST /api/intake` (INTAKE_TOKENS). */
+  intakeTokens?: IntakeToken[];
+}
+
+export interface IntakeToken {
+  /** Names the system in leads and logs (`monitor:<source>`). */
+  source: string;
+  token: string;
+}
+
+/**
+ * `INTAKE_TOKENS=source:token,source2:token2`. Problems name the entry by position and source,
+ * never the token: the lines are printed at start.
+ */
+export function parseIntakeTokens(value: string | undefined): { tokens: IntakeToken[]; problems: string[] } {
+  const tokens: IntakeToken[] = [];
+  const problems: string[] = [];
+  const entries = (value ?? '').split(',').map((entry) => entry.trim());
+  entries.forEach((entry, index) => {
+    if (entry === '') return;
+    const at = entry.indexOf(':');
+    const source = at < 0 ? '' : entry.slice(0, at).trim();
+    const token = at < 0 ? '' : entry.slice(at + 1).trim();
+    const where = `INTAKE_TOKENS entry ${index + 1}${source ? ` (${source})` : ''}`;
+    if (at < 0) problems.push(`${where}: must be source:token, e.g. INTAKE_TOKENS=yuqing-monitor:<at least 16 random characters>`);
+    else if (!/^[A-Za-z0-9_.-]{1,40}$/.test(source)) problems.push(`${where}: the source must be 1–40 letters, digits, dot, dash or underscore`);
+    else if (!/^[\x21-\x7e]{16,256}$/.test(token)) problems.push(`${where}: the token must be 16–256 printable ASCII characters without spaces or commas (e.g. openssl rand -hex 24)`);
+    else if (tokens.some((t) => t.source === source)) problems.push(`${where}: the source ${source} is named twice`);
+    else if (tokens.some((t) => t.token === token)) problems.push(`${where}: two sources share one token; give each its own`);
+    else tokens.push({ source, token });
+  });
+  return { tokens, problems };
 }
 
 export type ConfigResult = { ok: true; config: AppConfig } | { ok: false; problems: string[] };
@@ -90,6 +122,8 @@ const envSchema = z.object({
   ),
   DATA_DIR: optionalText,
   CALENDAR_FILE: optionalText,
+  // Never fails here: its problems are reported below without echoing the tokens.
+  INTAKE_TOKENS: optionalText.transform(parseIntakeTokens),
 });
 
 type Env = Record<string, string | undefined>;
@@ -101,7 +135,7 @@ export function loadConfig(env: Env): ConfigResult {
       const name = String(issue.path[0]);
       return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
     });
-    return { ok: false, problems };
+    return { ok: false, problems: [...problems, ...parseIntakeTokens(env.INTAKE_TOKENS).problems] };
   }
   const e = parsed.data;
   const problems: string[] = [];
@@ -115,6 +149,7 @@ export function loadConfig(env: Env): ConfigResult {
   if (hasCredentials && !e.ORG_FILE) {
     problems.push('ORG_FILE is not set: with Lark credentials the bot needs your organisation file; copy org.example.yaml to org.yaml, edit it, and set ORG_FILE=./org.yaml');
   }
+  problems.push(...e.INTAKE_TOKENS.problems);
   if (problems.length > 0) return { ok: false, problems };
 
   const lark: LarkCredentials | undefined = hasCredentials
@@ -139,6 +174,7 @@ export function loadConfig(env: Env): ConfigResult {
       orgFile: e.ORG_FILE ? path.resolve(e.ORG_FILE) : EXAMPLE_ORG_FILE,
       calendarFile: e.CALENDAR_FILE ? path.resolve(e.CALENDAR_FILE) : undefined,
       lark,
+      intakeTokens: e.INTAKE_TOKENS.tokens,
     },
   };
 }

@@ -6,6 +6,8 @@ import { close, reopen, showItem } from '../workflow/actions/lifecycle.js';
 import { acknowledge, approveDraft, confirmWording, draftSubmit, publicationSubmit, returnDraft, verifySubmit } from '../workflow/actions/main-path.js';
 import { instructionSubmit, mediaSubmit, rectificationSubmit } from '../workflow/actions/records.js';
 import { disputeInsist, disputeReassign, disputeSubmit, route } from '../workflow/actions/routing.js';
+import { leadRegister, leadReject, leadRejectSubmit } from '../workflow/actions/leads.js';
+import { registerSubmit } from '../workflow/actions/register.js';
 
 /** Every card button and form submit, by the `action` in its callback value. */
 export const CARD_ACTIONS: Record<string, ActionHandler> = {
@@ -32,4 +34,8 @@ export const CARD_ACTIONS: Record<string, ActionHandler> = {
   close,
   reopen,
   show_item: showItem,
+  register_submit: registerSubmit,
+  lead_register: leadRegister,
+  lead_reject: leadReject,
+  lead_reject_submit: leadRejectSubmit,
 };

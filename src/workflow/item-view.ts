@@ -9,6 +9,7 @@ import type { ItemRow } from '../db/queries/items.js';
 import { timelineOf, unitsOfItem } from '../db/queries/items.js';
 import { findPerson, findPersonByOpenId, findUnit } from '../db/queries/organisation.js';
 import { loadFacts } from './item-facts.js';
+import { leadSourceOf } from './leads.js';
 import { formatLocalTime, formatMinutes, formatSpread } from './present.js';
 
 /** Which chat sees which actions (DESIGN.md §5 Cards). */
@@ -81,6 +82,8 @@ const TIMELINE_TEXT: Record<string, (after: Record<string, unknown>) => string> 
   'item.special_report': () => '编报舆情专报',
   'item.cards_reposted': () => '卡片重新发送（飞书卡片 14 天后不能再操作）',
   'item.watch_finished': () => '跟踪期结束，自动办结',
+  'item.lead_merged': (a) => `报送同一链接的线索 #${String(a.lead ?? '')}，已并入`,
+  'item.intake_push': () => '监测系统再次推送同一文章',
 };
 
 async function timelineEntries(db: DbOrTx, item: ItemRow, ctx: ViewContext): Promise<ItemCardView['timeline']> {
@@ -192,6 +195,7 @@ export async function itemCardView(
     leadUnit: leadName,
     cooperatingUnits: cooperating,
     routingNote: item.routingNote ?? undefined,
+    leadSource: await leadSourceOf(db, item.id, ctx),
     clocks: clockLines(facts, ctx),
     footnote: computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar }).some((c) => c.beyondCalendarData)
       ? '工作日历数据已用完，超出部分仅按周末计算，请管理员更新节假日数据'

@@ -7,6 +7,7 @@ import type { Level, ItemKind } from '../domain/clocks.js';
 import type { Tx } from '../db/client.js';
 import { allocateRefNumber, findItemsByUrlKey, insertItem, setItemUnits, type ItemRow } from '../db/queries/items.js';
 import { findUnit, listActiveUnits } from '../db/queries/organisation.js';
+import { linkLeadToItem } from '../db/queries/leads.js';
 import { keywordRules } from '../db/schema/index.js';
 import { eq } from 'drizzle-orm';
 import { standingRoles, type Actor } from './actor.js';
@@ -36,6 +37,8 @@ export interface NewItem {
   force: boolean;
   leadUnit?: string;
   cooperatingUnits: string[];
+  /** The lead (线索) this registers: linked before the cards go out, so they name its reporter. */
+  fromLead?: number;
 }
 
 export type RegisterOutcome =
@@ -98,6 +101,7 @@ export async function registerItem(tx: Tx, input: NewItem, actor: Actor, ctx: Vi
     await setItemUnits(t, row.id, { lead, cooperating }, ctx.now);
     return { value: row, extraAudit: [{ action: 'item.registered', itemId: row.id, subject: `item:${ref}`, before: null, after: { ref, state, level: input.level, kind: input.kind, lead: lead ?? null, cooperating, drill: input.drill } }] };
   });
+  if (input.fromLead !== undefined) await linkLeadToItem(tx, input.fromLead, item.id, actor.openId, ctx.now);
   await syncItemCards(tx, item, ctx);
   return { kind: 'registered', item, routing };
 }

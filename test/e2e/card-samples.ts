@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { botAddedCard } from '../../cards/bot-added.js';
 import { digestCard } from '../../cards/digest.js';
+import { leadCard, leadRegisterFormCard, leadRejectFormCard } from '../../cards/lead.js';
 import { specialReportCard } from '../../cards/special-report.js';
 import { consultationDossierCard, consultationRecordCard } from '../../cards/forms/consultation.js';
 import { formCard, md } from '../../cards/forms/common.js';
@@ -171,6 +172,35 @@ export const CARD_SAMPLES: Record<string, Record<string, () => Card>> = {
       }),
     empty: () =>
       specialReportCard({ ref: 'YQ-20261127-002', title: '尚无进展', levelLabel: '重大', categoryLabel: '一般', discoveredAt: '11月27日 10:00', stateLabel: '已交办', publications: [], clocks: [], timeline: [], preparedBy: '林小梅', preparedAt: '11月27日 10:05' }),
+  },
+  leadCard: {
+    open: () =>
+      leadCard({
+        id: 12,
+        title: EVIL,
+        channel: 'intake',
+        reporter: '监测系统 yuqing-monitor',
+        reportedAt: '11月27日 10:00',
+        url: 'https://m.weibo.cn/status/4900000000000777',
+        facts: [['来源', '微博'], ['倾向', '负面'], ['关键词', EVIL]],
+        summary: EVIL,
+        pushes: 2,
+        lastPushedAt: '11月27日 10:30',
+        status: 'open',
+        note: '2小时内无人处理将提醒县新闻办负责人',
+        version: 2,
+      }),
+    rejected: () => leadCard({ id: 13, title: '某事', channel: 'tip', reporter: '县卫健委 刘芳', reportedAt: '11月27日 10:00', facts: [], pushes: 1, status: 'rejected', outcome: `不予登记（林小梅）：${EVIL}`, version: 3 }),
+  },
+  leadRejectFormCard: {
+    empty: () => leadRejectFormCard({ leadId: 12, title: EVIL, reporter: '县卫健委 刘芳', error: '请填写：不予登记的理由' }),
+  },
+  leadRegisterFormCard: {
+    prefilled: () =>
+      leadRegisterFormCard(
+        { units: UNITS, categories: [{ code: 'general', label: '一般' }], sources: [{ code: 'weibo', label: '微博' }], defaults: { title: EVIL, source: 'weibo', found: '2026-11-27 10:00' } },
+        { id: 12, reporter: '青松镇 赵敏' },
+      ),
   },
   digestCard: {
     weekly: () => digestCard(shapeReport(weekly()), { exportHint: '发送“/舆情 导出 本周”获取完整表格' }),

@@ -10,7 +10,7 @@ export const ENCRYPT_KEY = 'test-encrypt-key';
 export const VERIFICATION_TOKEN = 'vtoken';
 
 /** The whole app in webhook mode on a test database, talking to a fake Lark domain. */
-export async function startTestApp(options: { databaseUrl: string; larkDomain: string; at: Date; orgYaml?: string }) {
+export async function startTestApp(options: { databaseUrl: string; larkDomain: string; at: Date; orgYaml?: string; intakeTokens?: AppConfig['intakeTokens'] }) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'yq-app-'));
   const orgFile = path.join(dir, 'org.yaml');
   await fs.writeFile(orgFile, options.orgYaml ?? TEST_ORG_YAML);
@@ -31,6 +31,7 @@ export async function startTestApp(options: { databaseUrl: string; larkDomain: s
       verificationToken: VERIFICATION_TOKEN,
       webhookMaxAgeSeconds: 3600,
     },
+    intakeTokens: options.intakeTokens,
   };
   const app: RunningApp = await startApp(config, { clock, log: silentLog });
   return {

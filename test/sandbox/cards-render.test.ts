@@ -23,6 +23,7 @@ import { itemCard, type ItemCardView } from '../../cards/item.js';
 import { noticeCard } from '../../cards/notice.js';
 import { digestCard } from '../../cards/digest.js';
 import { specialReportCard } from '../../cards/special-report.js';
+import { leadCard, leadRegisterFormCard, leadRejectFormCard } from '../../cards/lead.js';
 import { shapeReport } from '../../src/domain/report.js';
 import { REGISTER_FIELDS, registerFormCard } from '../../cards/register-form.js';
 import { validateCard } from '../../src/lark/card-schema.js';
@@ -548,6 +549,35 @@ const BUILDERS: Record<string, Record<string, Builder>> = {
         version: 1,
       }),
     hostile: () => itemCard(itemView({ title: EVIL, summary: EVIL, leadUnit: EVIL, timeline: [{ at: EVIL, actor: EVIL, text: EVIL }] })),
+  },
+  leadCard: {
+    open: () =>
+      leadCard({
+        id: 12,
+        title: EVIL,
+        channel: 'intake',
+        reporter: '监测系统 yuqing-monitor',
+        reportedAt: '11月27日 10:00',
+        url: 'https://m.weibo.cn/status/4900000000000777',
+        facts: [['来源', '微博'], ['倾向', '负面'], ['关键词', EVIL]],
+        summary: EVIL,
+        pushes: 2,
+        lastPushedAt: '11月27日 10:30',
+        status: 'open',
+        note: '2小时内无人处理将提醒县新闻办负责人',
+        version: 2,
+      }),
+    rejected: () => leadCard({ id: 13, title: '某事', channel: 'tip', reporter: '县卫健委 刘芳', reportedAt: '11月27日 10:00', facts: [], pushes: 1, status: 'rejected', outcome: `不予登记（林小梅）：${EVIL}`, version: 3 }),
+  },
+  leadRejectFormCard: {
+    empty: () => leadRejectFormCard({ leadId: 12, title: EVIL, reporter: '县卫健委 刘芳', error: '请填写：不予登记的理由' }),
+  },
+  leadRegisterFormCard: {
+    prefilled: () =>
+      leadRegisterFormCard(
+        { units: UNITS, categories: [{ code: 'general', label: '一般' }], sources: [{ code: 'weibo', label: '微博' }], defaults: { title: EVIL, source: 'weibo', found: '2026-11-27 10:00' } },
+        { id: 12, reporter: '青松镇 赵敏' },
+      ),
   },
   noticeCard: {
     plain: () => noticeCard({ title: '今日舆情日志', lines: ['**新登记** 3 件', "<font color='red'>超时 1 件</font>", '<at id=ou_news1></at>'], colour: 'orange' }),

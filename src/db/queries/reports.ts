@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { ReportAggregates } from '../../domain/report.js';
 import type { Period } from '../../domain/periods.js';
 import type { DbOrTx } from '../client.js';
+import { leadCountsByUnit, withLeadCounts } from './leads.js';
 
 /**
  * The SQL side of reports (DESIGN.md §9): aggregates only, so a month of a province-wide
@@ -116,7 +117,7 @@ export async function reportAggregates(
     byUnit: byUnit.map((r) => ({ code: r.code, name: r.name, count: Number(r.n) })),
     stateAtEnd: await countBy(db, items, 'p.state'),
     clocks: clockRows.map((r) => ({ kind: r.kind, total: Number(r.total), metOnTime: Number(r.on_time), metLate: Number(r.late), missedOpen: Number(r.missed), extended: Number(r.extended) })),
-    ledger: ledger.map((r) => ({
+    ledger: withLeadCounts(ledger.map((r) => ({
       unitCode: r.code,
       unitName: r.name,
       items: Number(r.items),
@@ -129,7 +130,7 @@ export async function reportAggregates(
       extensions: Number(r.extensions),
       disputes: Number(r.disputes),
       leads: 0,
-    })),
+    })), await leadCountsByUnit(db, period, scope.unitCode)),
     overdueItems: overdueItems.map((r) => ({ itemId: Number(r.id), ref: r.ref, title: r.title, unitName: r.unit ?? '待指定', clock: r.kind, overdueMinutes: Number(r.minutes) })),
     overdueTotal: Number(overdueCount?.n ?? 0),
     notable: notable.map((r) => ({

@@ -6,3 +6,4 @@ export * from './records.js';
 export * from './sandbox.js';
 export * from './deadlines.js';
 export * from './reports.js';
+export * from './leads.js';
