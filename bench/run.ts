@@ -24,10 +24,10 @@ import { EXAMPLE_ORG_FILE } from '../src/config.js';
 import os from 'node:os';
 import { killChildren } from './lib/children.js';
 import { snapshot, usageBetween } from './lib/cpu.js';
-import { appStarter, paramsFromEnv, type BenchContext, type Figure, type Params } from './lib/context.js';
+import { appStarter, paramsFromEnv, round, type BenchContext, type Figure, type Params } from './lib/context.js';
 import { startFakeLark } from './lib/fake-lark.js';
 import { startBenchServer, tempRootFor, type BenchServer } from './lib/postgres.js';
-import { commandLine, machine, table, writeResults } from './lib/results.js';
+import { commandLine, machine, sourceDigest, table, writeResults } from './lib/results.js';
 import { orgFacts, registerTemplates } from './lib/seed.js';
 import { measureBaseline } from './measure/1-baseline.js';
 import { measureClicks } from './measure/2-clicks.js';
@@ -74,6 +74,11 @@ async function main(): Promise<number> {
       void cleanup().finally(() => process.exit(130));
     });
   }
+  // An error thrown outside the measurements (an event handler): still stop the database.
+  process.once('uncaughtException', (error) => {
+    say(`uncaught: ${error.stack ?? error.message}; cleaning up`);
+    void cleanup().finally(() => process.exit(1));
+  });
 
   const figures: Figure[] = [];
   const notes: string[] = [];
@@ -109,7 +114,7 @@ async function main(): Promise<number> {
       templateItems: templates,
       details: { newDatabaseStartMs: seedApp.startMs },
       record: (figure) => {
-        figures.push({ ...figure, command, params: STEPS.find((s) => s.id === current)?.params(params) });
+        figures.push({ ...figure, baseline: figure.baseline === undefined ? undefined : round(figure.baseline), command, params: STEPS.find((s) => s.id === current)?.params(params) });
         say(`  ${figure.section} · ${figure.name}: ${figure.value}${figure.unit ? ` ${figure.unit}` : ''}${figure.ratio !== undefined ? ` (${figure.ratio}× baseline)` : ''}`);
       },
       note: (line) => {
@@ -156,6 +161,7 @@ async function main(): Promise<number> {
     wallSeconds: Math.round((performance.now() - t0) / 1000),
     machine: machine(),
     database: server?.description,
+    source: await sourceDigest(path.join(here, '..')),
     params,
     figures,
     notes,

@@ -26,6 +26,8 @@ export interface Child {
   /** Sends a command and waits for the answer with the same id. */
   request<T>(message: Record<string, unknown>, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
+  /** SIGKILL, for a child with work queued that is not worth finishing. */
+  kill(): Promise<void>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -103,6 +105,11 @@ export async function startChild(name: 'app' | 'baseline' | 'sweeper', options: 
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(timer);
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -12,6 +12,10 @@ export async function seedReportItems(sql: postgres.Sql, n: number, from: Date, 
   const units = sql.array(unitCodes);
   await sql.begin(async (tx) => {
     await tx`set local synchronous_commit = off`;
+    // Bulk-load speed: no per-row foreign-key checks (superusers only; every reference is made here).
+    const [role] = await tx<{ su: boolean }[]>`select rolsuper as su from pg_roles where rolname = current_user`;
+    if (role?.su) await tx`set local session_replication_role = replica`;
+    await tx`set local maintenance_work_mem = '256MB'`;
     // Shapes by g: ~10 % dispatched, 5 % acknowledged, 5 % verified, 5 % in review, 5 % responded, 10 % watching, 60 % closed.
     await tx`insert into items (ref, title, summary, source, url, url_key, posted_at, discovered_at, registered_at, registered_by, spread,
         category, level, kind, state, acknowledged_at, closed_at, drill, version, updated_at)

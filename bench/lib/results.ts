@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,4 +53,31 @@ export async function writeResults(dir: string, result: Record<string, unknown>)
   const file = path.join(dir, `${stamp}.json`);
   await fs.writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
+}
+
+/**
+ * A digest of the code measured (src, commands, cards, migrations, lock file), so a result can be
+ * matched to the tree it came from without asking git.
+ */
+export async function sourceDigest(root: string): Promise<{ sha256: string; files: number; newest: string }> {
+  const hash = createHash('sha256');
+  let files = 0;
+  let newest = 0;
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile()) {
+        hash.update(path.relative(root, full)).update(await fs.readFile(full));
+        newest = Math.max(newest, (await fs.stat(full)).mtimeMs);
+        files += 1;
+      }
+    }
+  };
+  for (const part of ['src', 'commands', 'cards', 'drizzle']) await walk(path.join(root, part));
+  for (const file of ['package-lock.json', 'org.example.yaml']) {
+    hash.update(file).update(await fs.readFile(path.join(root, file)).catch(() => Buffer.alloc(0)));
+  }
+  return { sha256: hash.digest('hex').slice(0, 16), files, newest: new Date(newest).toISOString() };
 }

@@ -22,7 +22,7 @@ export async function measureSweeper(ctx: BenchContext): Promise<void> {
   await ctx.server.createDatabase(database, ctx.baseDatabase);
   const sql = ctx.server.admin(database);
   try {
-    const seeded = await cloneItems(sql, sweepItems);
+    const seeded = await cloneItems(ctx.server.urlFor(database), sweepItems);
     const [pending] = await sql<{ n: number }[]>`select count(*)::int as n from reminders where status = 'pending'`;
     ctx.note(`sweeper: seeded ${seeded.items} items, ${seeded.reminders} reminder rows (${pending!.n} pending) in ${Math.round(seeded.ms)} ms`);
 
