@@ -9,19 +9,25 @@
  *   3 text commands   /yq whoami and /yq list through /webhook/event: webhook answer and reply at Lark
  *   4 reminder sweeper  sweep with nothing due, claim batches of 500, memory, timers
  *   5 outbound        reminder messages due at one instant, real sender → sandbox stand-in (Lark's limits)
- *   6 monthly report  buildReport over SQL-seeded items, slowest statement, candidate indexes
+ *   6 monthly report  buildReport over SQL-seeded items, slowest statement with EXPLAIN, and what
+ *                     candidate indexes or more work_mem change (in the scratch database only)
  *   7 memory, start-up  RSS idle and under click load, start on an existing database
+ *   0 run conditions  how much CPU other processes took during each measurement
  *
  * Other knobs (numbers): BENCH_CLICK_RATE, BENCH_CLICK_SECONDS, BENCH_ITEMS, BENCH_CONNECTIONS,
  * BENCH_COMMAND_RATE, BENCH_COMMAND_SECONDS, BENCH_SWEEP_ITEMS, BENCH_SWEEP_DUE,
  * BENCH_OUTBOUND_MESSAGES, BENCH_OUTBOUND_CHATS; BENCH_ONLY=1,2 runs some sections only;
- * BENCH_LOG_LEVEL (the app's pino level, info by default as in production).
+ * BENCH_LOG_LEVEL (the app's pino level, info by default as in production); BENCH_CPU_PROFILE=1
+ * writes V8 CPU profiles of the app processes to bench/results/profiles/.
+ *
+ * Cleans up on success, failure, Ctrl-C and crashes (children killed, the embedded server stopped,
+ * the temp dir removed); only a SIGKILL of the bench itself can leave a server behind.
  */
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXAMPLE_ORG_FILE } from '../src/config.js';
-import os from 'node:os';
 import { killChildren } from './lib/children.js';
 import { snapshot, usageBetween } from './lib/cpu.js';
 import { appStarter, paramsFromEnv, round, type BenchContext, type Figure, type Params } from './lib/context.js';
@@ -60,22 +66,24 @@ async function main(): Promise<number> {
   if (only?.has('7')) only.add('2');
   const tempRoot = await tempRootFor();
   let server: BenchServer | undefined;
-  let cleaned = false;
-  const cleanup = async () => {
-    if (cleaned) return;
-    cleaned = true;
-    killChildren();
-    await server?.stop().catch((error: unknown) => say(`could not stop PostgreSQL: ${String(error)}`));
-    await fs.rm(tempRoot, { recursive: true, force: true });
-  };
+  // Once, whoever asks first (the end of the run, a signal, a crash); later callers wait for it.
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      killChildren(true);
+      await server?.stop().catch((error: unknown) => say(`could not stop PostgreSQL: ${String(error)}`));
+      await fs.rm(tempRoot, { recursive: true, force: true });
+    })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       say(`${signal}: cleaning up`);
       void cleanup().finally(() => process.exit(130));
     });
   }
-  // An error thrown outside the measurements (an event handler): still stop the database.
-  process.once('uncaughtException', (error) => {
+  // An error thrown outside the measurements (an event handler): still stop the database. While
+  // cleaning up, connections cut by the stopping server may throw too: those are expected.
+  process.on('uncaughtException', (error) => {
+    if (cleaning) return say(`(while cleaning up) ${error.message}`);
     say(`uncaught: ${error.stack ?? error.message}; cleaning up`);
     void cleanup().finally(() => process.exit(1));
   });
@@ -125,6 +133,7 @@ async function main(): Promise<number> {
     };
     for (const step of STEPS) {
       if (only && !only.has(step.id)) continue;
+      if (cleaning) break;
       current = step.id;
       say(`${step.id} ${step.title}`);
       const stepStarted = performance.now();

@@ -32,14 +32,20 @@ export interface Child {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const live = new Set<ChildProcess>();
+let closed = false;
 
-/** Kills whatever children are still running (the runner's cleanup, also on failure). */
-export function killChildren(): void {
+/**
+ * Kills whatever children are still running (after a failed measurement); `forGood` at the end of
+ * the run or on a signal, after which no child may start.
+ */
+export function killChildren(forGood = false): void {
+  closed ||= forGood;
   for (const child of live) child.kill('SIGKILL');
   live.clear();
 }
 
 export async function startChild(name: 'app' | 'baseline' | 'sweeper', options: Record<string, unknown>, extraNodeArgs: string[] = []): Promise<Child> {
+  if (closed) throw new Error('the bench is stopping');
   const timeoutMs = 120_000;
   const forkedAt = performance.now();
   const child = fork(path.join(here, '..', 'processes', `${name}.ts`), [], {

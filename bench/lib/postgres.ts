@@ -100,7 +100,8 @@ export async function startBenchServer(tempRoot: string): Promise<BenchServer> {
     cpuMs: () => (postmasterPid ? postgresCpuMs(postmasterPid) : undefined),
     async stop() {
       try {
-        for (const name of [...created]) await main.unsafe(`drop database if exists "${name}" with (force)`).catch(() => undefined);
+        // An embedded server goes away with its data directory; on someone else's server, drop ours.
+        if (!embedded) for (const name of [...created]) await main.unsafe(`drop database if exists "${name}" with (force)`).catch(() => undefined);
       } finally {
         await main.end({ timeout: 5 }).catch(() => undefined);
         if (embedded) await embedded.stop();
