@@ -1,4 +1,3 @@
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { specialReportCard } from '../cards/special-report.js';
 import { CHANNELS, type Channel } from '../src/domain/channels.js';
@@ -6,10 +5,10 @@ import { can } from '../src/domain/permissions.js';
 import { CATEGORIES, LEVEL_LABELS, SOURCES } from '../src/domain/registration.js';
 import type { Level } from '../src/domain/clocks.js';
 import { unitsOfItem } from '../src/db/queries/items.js';
-import { effectiveRoster, listActiveUnits, openIdsOf } from '../src/db/queries/organisation.js';
+import { countyLeadersOverseeing, effectiveRoster, listActiveUnits, openIdsOf } from '../src/db/queries/organisation.js';
+import { outcomeLabel } from '../src/domain/verification.js';
 import { enqueueOutbox } from '../src/db/queries/outbox.js';
 import { draftsOf, latestVerification, publicationsOf } from '../src/db/queries/records.js';
-import { oversight } from '../src/db/schema/index.js';
 import { answer, saveItemChange } from '../src/workflow/actions/common.js';
 import { standingRoles } from '../src/workflow/actor.js';
 import { actionContextOf, itemByRef, refArg, viewContextOf } from '../src/workflow/command-actions.js';
@@ -19,7 +18,6 @@ import { formatLocalTime, formatSpread } from '../src/workflow/present.js';
 import type { Mention } from '../src/lark/events.js';
 import { defineCommand } from './types.js';
 
-const OUTCOME_ZH: Record<string, string> = { true: '属实', partly: '部分属实', false: '不属实' };
 
 export const specialCommand = defineCommand({
   name: 'special',
@@ -53,7 +51,7 @@ export const specialCommand = defineCommand({
       propagationPath: item.propagationPath ?? undefined,
       commentSituation: item.commentSituation ?? undefined,
       netizenViews: item.netizenViews ?? undefined,
-      verification: verification && { outcomeLabel: OUTCOME_ZH[verification.outcome] ?? verification.outcome, findings: verification.findings, measures: verification.measures ?? undefined },
+      verification: verification && { outcomeLabel: outcomeLabel(verification.outcome), findings: verification.findings, measures: verification.measures ?? undefined },
       wording: approved && { version: approved.version, text: approved.text },
       publications: publications.map((p) => `${CHANNELS[p.channel as Channel]?.labelZh ?? p.channel} ${formatLocalTime(p.publishedAt, view.tz, ctx.now)}${p.link ? ` ${p.link}` : ''}`),
       clocks: card.clocks.map(({ label, due, detail }) => ({ label, due, detail })),
@@ -64,10 +62,9 @@ export const specialCommand = defineCommand({
     let recipients = chosen.map((m) => m.mention.openId);
     if (recipients.length === 0) {
       const { lead } = await unitsOfItem(ctx.tx, item.id);
-      const leaders = lead ? await ctx.tx.select({ key: oversight.leaderKey }).from(oversight).where(and(eq(oversight.unitCode, lead), eq(oversight.active, true))) : [];
       const offices = (await listActiveUnits(ctx.tx)).filter((u) => u.role === 'propaganda' || u.role === 'government_office');
       const officeLeaders = (await Promise.all(offices.map(async (u) => (await effectiveRoster(ctx.tx, u.code)).leader))).flat();
-      recipients = await openIdsOf(ctx.tx, [...leaders.map((l) => l.key), ...officeLeaders]);
+      recipients = [...(await countyLeadersOverseeing(ctx.tx, lead)), ...(await openIdsOf(ctx.tx, officeLeaders))];
     }
     recipients = [...new Set(recipients)];
     for (const openId of recipients) {

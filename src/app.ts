@@ -42,6 +42,8 @@ export interface RunningApp {
   port: number;
   /** The app's entry point for events, whichever receiver delivers them. */
   handle(event: InboundEvent): ReturnType<typeof handleInbound>;
+  /** Runs the background jobs now (reminders, watches, leads, then reports), as their timers would. */
+  runJobs(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,11 @@ export interface AppDeps {
   longConnectionRetryMs?: (attempt: number) => number;
   /** `npm run sandbox -- --reset`: start the sandbox from a clean database. */
   resetSandbox?: boolean;
+  /**
+   * 'manual' leaves the background jobs to `runJobs()`: tests that count rows must not race a timer
+   * firing on wall-clock time. Default 'timers'.
+   */
+  jobs?: 'timers' | 'manual';
 }
 
 export async function startApp(config: AppConfig, deps: AppDeps): Promise<RunningApp> {
@@ -178,21 +185,21 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       // Lark stops redelivering within a day; dedupe keys are kept a week (DESIGN.md §5).
       run: () => deleteInboundEventsBefore(database.db, new Date(clock.now().getTime() - 8 * 86_400_000)),
     });
-    if (sandbox) {
-      sandbox.onClockMoved = async () => {
-        await scheduler.runNow('reminders');
-        await scheduler.runNow('reports');
-      };
-    }
+    const runJobs = async () => {
+      await scheduler.runNow('reminders');
+      await scheduler.runNow('reports');
+    };
+    if (sandbox) sandbox.onClockMoved = runJobs;
 
     const server = createServer(createHttpApp({ log, readiness, routers }));
     const port = await listen(server, config.port, config.host);
     baseUrl = `http://127.0.0.1:${port}`;
-    scheduler.start();
     stops.unshift(() => scheduler.stop());
-    // Reminders and reports that fell due while the bot was down go out now, once.
-    void scheduler.runNow('reminders');
-    void scheduler.runNow('reports');
+    if (deps.jobs !== 'manual') {
+      scheduler.start();
+      // Reminders and reports that fell due while the bot was down go out now, once.
+      void runJobs();
+    }
     if (sandbox) {
       // The bot talks to the stand-in through the real SDK client, its domain pointed here.
       const gateway = createLarkGateway(createLarkClient({ appId: sandbox.secrets.appId, appSecret: sandbox.secrets.appSecret, domain: baseUrl }, log));
@@ -215,6 +222,7 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       org,
       port,
       handle,
+      runJobs,
       close: async () => {
         for (const stop of stops) await stop();
         await database.close();

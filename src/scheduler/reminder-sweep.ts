@@ -4,9 +4,9 @@ import type { Clock } from '../clock.js';
 import { CLOCK_LABELS_ZH, type ClockKind } from '../domain/clocks.js';
 import type { Db, Tx } from '../db/client.js';
 import { findItemById, liveCardsOf, unitsOfItem, type ItemRow } from '../db/queries/items.js';
-import { effectiveRoster, listActiveUnits, openIdsOf } from '../db/queries/organisation.js';
+import { countyLeadersOverseeing, effectiveRoster, listActiveUnits, openIdsOf } from '../db/queries/organisation.js';
 import { enqueueOutbox } from '../db/queries/outbox.js';
-import { oversight, reminders } from '../db/schema/index.js';
+import { reminders } from '../db/schema/index.js';
 import { textWithMentions } from '../workflow/actions/notify.js';
 import { formatLocalTime, formatMinutes } from '../workflow/present.js';
 
@@ -55,12 +55,6 @@ function stepText(row: ReminderRow, item: ItemRow, now: Date, tz: string): strin
   return `【${prefix}】${item.ref}「${item.title}」${label}${when}。${ACTION_ZH[row.clock as ClockKind] ?? ''}`;
 }
 
-async function countyLeadersOf(tx: Tx, unitCode: string | undefined): Promise<string[]> {
-  if (!unitCode) return [];
-  const rows = await tx.select({ key: oversight.leaderKey }).from(oversight).where(and(eq(oversight.unitCode, unitCode), eq(oversight.active, true)));
-  return openIdsOf(tx, rows.map((r) => r.key));
-}
-
 async function deliveriesFor(tx: Tx, row: ReminderRow, item: ItemRow, now: Date, tz: string, into: Map<string, Delivery>): Promise<void> {
   const { lead } = await unitsOfItem(tx, item.id);
   const roster = lead ? await effectiveRoster(tx, lead) : { leader: [], liaison: [], member: [] };
@@ -87,7 +81,7 @@ async function deliveriesFor(tx: Tx, row: ReminderRow, item: ItemRow, now: Date,
     } else if (role === 'news_office') {
       for (const copy of copies.filter((c) => c.variant === 'news')) add(copy.audience, { copy: { sendKey: copy.sendKey, receiver: copy.audience } }, [], []);
     } else if (role === 'county_leaders_overseeing') {
-      for (const openId of await countyLeadersOf(tx, lead)) add(`user:${openId}`, { openId }, [], urgent.has(role) ? [openId] : []);
+      for (const openId of await countyLeadersOverseeing(tx, lead)) add(`user:${openId}`, { openId }, [], urgent.has(role) ? [openId] : []);
     } else if (role === 'propaganda') {
       for (const unit of (await listActiveUnits(tx)).filter((u) => u.role === 'propaganda')) add(`unit:${unit.code}`, { unit: unit.code }, [], []);
     }

@@ -2,6 +2,7 @@ import { itemCard } from '../../cards/item.js';
 import type { Tx } from '../db/client.js';
 import { liveCardsOf, insertItemCard, setCardVersion, unitsOfItem, type ItemCardRow, type ItemRow } from '../db/queries/items.js';
 import {
+  countyLeadersOverseeing,
   effectiveChatId,
   effectiveRoster,
   findNewsOfficeUnit,
@@ -10,9 +11,9 @@ import {
   openIdsOf,
 } from '../db/queries/organisation.js';
 import { enqueueOutbox } from '../db/queries/outbox.js';
-import { oversight, units as unitsTable } from '../db/schema/index.js';
+import { units as unitsTable } from '../db/schema/index.js';
 import { and, eq } from 'drizzle-orm';
-import { itemCardView, type CardVariant, type ViewContext } from './item-view.js';
+import { cardViewFor, loadItemView, type CardVariant, type ViewContext } from './item-view.js';
 import { syncDeadlines } from './deadlines.js';
 
 /**
@@ -48,11 +49,6 @@ async function unitsWithRole(tx: Tx, role: string): Promise<string[]> {
   return rows.map((row) => row.code);
 }
 
-async function countyLeadersOverseeing(tx: Tx, unitCode: string): Promise<string[]> {
-  const rows = await tx.select({ key: oversight.leaderKey }).from(oversight).where(and(eq(oversight.unitCode, unitCode), eq(oversight.active, true)));
-  return openIdsOf(tx, rows.map((row) => row.key));
-}
-
 export async function audiencesOf(tx: Tx, item: ItemRow): Promise<Audience[]> {
   const major = item.level === 'major' || item.level === 'critical';
   const { lead, cooperating } = await unitsOfItem(tx, item.id);
@@ -85,10 +81,12 @@ export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, ans
   const cards = new Map<string, Record<string, unknown>>();
   const audiences = await audiencesOf(tx, item);
   const live = new Map((await liveCardsOf(tx, item.id)).map((card) => [card.audience, card]));
-  const unitChoices = (await listActiveUnits(tx)).filter((unit) => unit.role !== 'news_office').map((unit) => ({ code: unit.code, name: unit.name }));
+  const data = await loadItemView(tx, item, ctx);
+  // Only the news office's copy of an item without a lead unit offers the unit list.
+  const unitChoices = data.hasLead ? [] : (await listActiveUnits(tx)).filter((unit) => unit.role !== 'news_office').map((unit) => ({ code: unit.code, name: unit.name }));
   for (const audience of audiences) {
     const unitRole = audience.unitCode ? (await findUnit(tx, audience.unitCode))?.role : undefined;
-    const view = await itemCardView(tx, item, audience.variant, ctx, { mention: audience.mention, unitChoices, unitRole });
+    const view = cardViewFor(data, item, audience.variant, { mention: audience.mention, unitChoices, unitRole });
     const card = itemCard(view);
     cards.set(audience.key, card);
     const existing = live.get(audience.key);
@@ -108,7 +106,7 @@ export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, ans
   // truth, without actions.
   for (const existing of live.values()) {
     if (existing.version >= item.version) continue;
-    const card = itemCard(await itemCardView(tx, item, 'observer', ctx));
+    const card = itemCard(cardViewFor(data, item, 'observer'));
     cards.set(existing.audience, card);
     await patchCopy(tx, existing, card, item.version, ctx.now, existing.audience === answered);
   }

@@ -1,7 +1,8 @@
 import type { ItemCardView } from '../../cards/item.js';
-import { CLOCK_LABELS_ZH, clockStatus, computeClocks, type ItemFacts, type Level } from '../domain/clocks.js';
+import { CLOCK_LABELS_ZH, clockStatus, computeClocks, type ClockView, type Level } from '../domain/clocks.js';
 import { STATE_LABELS_ZH, type ItemState } from '../domain/lifecycle.js';
 import type { Policy } from '../domain/policy.js';
+import { outcomeLabel } from '../domain/verification.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { CATEGORIES, KIND_LABELS, LEVEL_LABELS, SOURCES } from '../domain/registration.js';
 import type { DbOrTx } from '../db/client.js';
@@ -25,8 +26,8 @@ export interface ViewContext {
 
 const DUE_SOON_MINUTES = 120;
 
-function clockLines(facts: ItemFacts, ctx: ViewContext): ItemCardView['clocks'] {
-  return computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar }).map((view) => {
+function clockLines(views: ClockView[], ctx: ViewContext): ItemCardView['clocks'] {
+  return views.map((view) => {
     const status = clockStatus(view, ctx.now);
     const due = formatLocalTime(view.extendedDue ?? view.due, ctx.tz, ctx.now);
     const label = CLOCK_LABELS_ZH[view.kind];
@@ -46,7 +47,6 @@ function clockLines(facts: ItemFacts, ctx: ViewContext): ItemCardView['clocks'] 
 }
 
 /** Chinese text of each audited step, for the timeline. */
-const OUTCOME_ZH: Record<string, string> = { true: '属实', partly: '部分属实', false: '不属实' };
 const TIMELINE_TEXT: Record<string, (after: Record<string, unknown>) => string> = {
   'item.registered': () => '登记舆情',
   'item.routed': (a) => `指定牵头单位：${String(a.leadName ?? a.lead ?? '')}`,
@@ -54,8 +54,8 @@ const TIMELINE_TEXT: Record<string, (after: Record<string, unknown>) => string> 
   'item.acknowledged': () => '认领',
   'item.dispute_raised': (a) => `申请改派：${String(a.reason ?? '')}`,
   'item.dispute_insisted': () => '县新闻办维持原牵头单位',
-  'item.verified': (a) => `提交核实：${OUTCOME_ZH[String(a.outcome)] ?? ''}`,
-  'item.verification_updated': (a) => `更新核实：${OUTCOME_ZH[String(a.outcome)] ?? ''}`,
+  'item.verified': (a) => `提交核实：${outcomeLabel(String(a.outcome))}`,
+  'item.verification_updated': (a) => `更新核实：${outcomeLabel(String(a.outcome))}`,
   'item.draft_submitted': (a) => `提交第 ${String(a.draftVersion)} 版回应稿`,
   'item.draft_approved': (a) => `第 ${String(a.draftVersion)} 版审核通过`,
   'item.draft_returned': (a) => `第 ${String(a.draftVersion)} 版退回修改：${String(a.comment ?? '')}`,
@@ -164,6 +164,68 @@ function nextStep(item: ItemRow, leadName: string | undefined): string | undefin
 }
 
 /** Everything one copy of the item card shows, for one audience. */
+/** What every copy of an item's card shares: loaded once per change, whatever the number of copies. */
+export interface ItemViewData {
+  common: Omit<ItemCardView, 'mention' | 'actions' | 'unitChoices'>;
+  hasLead: boolean;
+  rectificationPending: boolean;
+}
+
+export async function loadItemView(db: DbOrTx, item: ItemRow, ctx: ViewContext): Promise<ItemViewData> {
+  const units = await unitsOfItem(db, item.id);
+  const facts = await loadFacts(db, item);
+  const views = computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar });
+  const leadName = units.lead ? (await findUnit(db, units.lead))?.name : undefined;
+  const cooperating = await Promise.all(units.cooperating.map(async (code) => (await findUnit(db, code))?.name ?? code));
+  const level = item.level as Level;
+  return {
+    hasLead: Boolean(units.lead),
+    rectificationPending: Boolean(facts.verification?.rectificationNeeded && !facts.rectifiedAt),
+    common: {
+      ref: item.ref,
+      title: item.title,
+      url: item.url ?? undefined,
+      sourceLabel: item.source ? (SOURCES[item.source as keyof typeof SOURCES]?.label ?? item.source) : undefined,
+      categoryLabel: CATEGORIES[item.category as keyof typeof CATEGORIES]?.label ?? item.category,
+      level,
+      levelLabel: LEVEL_LABELS[level],
+      kindLabel: KIND_LABELS[item.kind as keyof typeof KIND_LABELS],
+      stateLabel: STATE_LABELS_ZH[item.state as ItemState],
+      drill: item.drill,
+      summary: item.summary ?? undefined,
+      postedAt: item.postedAt ? formatLocalTime(item.postedAt, ctx.tz, ctx.now) : undefined,
+      discoveredAt: formatLocalTime(item.discoveredAt, ctx.tz, ctx.now),
+      spread: formatSpread(item.spread),
+      leadUnit: leadName,
+      cooperatingUnits: cooperating,
+      routingNote: item.routingNote ?? undefined,
+      leadSource: await leadSourceOf(db, item.id, ctx),
+      clocks: clockLines(views, ctx),
+      footnote: views.some((c) => c.beyondCalendarData) ? '工作日历数据已用完，超出部分仅按周末计算，请管理员更新节假日数据' : undefined,
+      nextStep: nextStep(item, leadName),
+      timeline: await timelineEntries(db, item, ctx),
+      baseValue: { item: item.id, v: item.version },
+      version: item.version,
+    },
+  };
+}
+
+/** One copy's card: the shared data plus what this audience may do. Pure. */
+export function cardViewFor(
+  data: ItemViewData,
+  item: ItemRow,
+  variant: CardVariant,
+  extra: { mention?: string[]; unitChoices?: { code: string; name: string }[]; unitRole?: string } = {},
+): ItemCardView {
+  return {
+    ...data.common,
+    mention: extra.mention,
+    actions: actionsFor(variant, item, { hasLead: data.hasLead, rectificationPending: data.rectificationPending, unitRole: extra.unitRole }),
+    unitChoices: variant === 'news' && !data.hasLead ? extra.unitChoices : undefined,
+  };
+}
+
+/** Everything one copy of the item card shows, for one audience. */
 export async function itemCardView(
   db: DbOrTx,
   item: ItemRow,
@@ -171,41 +233,5 @@ export async function itemCardView(
   ctx: ViewContext,
   extra: { mention?: string[]; unitChoices?: { code: string; name: string }[]; unitRole?: string } = {},
 ): Promise<ItemCardView> {
-  const units = await unitsOfItem(db, item.id);
-  const facts = await loadFacts(db, item);
-  const rectificationPending = Boolean(facts.verification?.rectificationNeeded && !facts.rectifiedAt);
-  const leadName = units.lead ? (await findUnit(db, units.lead))?.name : undefined;
-  const cooperating = await Promise.all(units.cooperating.map(async (code) => (await findUnit(db, code))?.name ?? code));
-  const level = item.level as Level;
-  return {
-    ref: item.ref,
-    title: item.title,
-    url: item.url ?? undefined,
-    sourceLabel: item.source ? (SOURCES[item.source as keyof typeof SOURCES]?.label ?? item.source) : undefined,
-    categoryLabel: CATEGORIES[item.category as keyof typeof CATEGORIES]?.label ?? item.category,
-    level,
-    levelLabel: LEVEL_LABELS[level],
-    kindLabel: KIND_LABELS[item.kind as keyof typeof KIND_LABELS],
-    stateLabel: STATE_LABELS_ZH[item.state as ItemState],
-    drill: item.drill,
-    summary: item.summary ?? undefined,
-    postedAt: item.postedAt ? formatLocalTime(item.postedAt, ctx.tz, ctx.now) : undefined,
-    discoveredAt: formatLocalTime(item.discoveredAt, ctx.tz, ctx.now),
-    spread: formatSpread(item.spread),
-    leadUnit: leadName,
-    cooperatingUnits: cooperating,
-    routingNote: item.routingNote ?? undefined,
-    leadSource: await leadSourceOf(db, item.id, ctx),
-    clocks: clockLines(facts, ctx),
-    footnote: computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar }).some((c) => c.beyondCalendarData)
-      ? '工作日历数据已用完，超出部分仅按周末计算，请管理员更新节假日数据'
-      : undefined,
-    nextStep: nextStep(item, leadName),
-    mention: extra.mention,
-    timeline: await timelineEntries(db, item, ctx),
-    actions: actionsFor(variant, item, { hasLead: Boolean(units.lead), rectificationPending, unitRole: extra.unitRole }),
-    unitChoices: variant === 'news' && !units.lead ? extra.unitChoices : undefined,
-    baseValue: { item: item.id, v: item.version },
-    version: item.version,
-  };
+  return cardViewFor(await loadItemView(db, item, ctx), item, variant, extra);
 }

@@ -12,7 +12,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CARD_SAMPLES, exportedCardBuilders } from './card-samples.js';
+import { CARD_SAMPLES, exportedCardBuilders } from '../helpers/card-samples.js';
 import { ARTIFACTS, Bots, cleanArtifacts, makeDataDir, openBrowser, postmasterPid, SandboxPage, watchConsole, type Browser } from './support.js';
 
 const NEWS_STAFF = { openId: 'ou_demo_news_staff1', name: '林小梅' };

@@ -10,7 +10,7 @@ export const ENCRYPT_KEY = 'test-encrypt-key';
 export const VERIFICATION_TOKEN = 'vtoken';
 
 /** The whole app in webhook mode on a test database, talking to a fake Lark domain. */
-export async function startTestApp(options: { databaseUrl: string; larkDomain: string; at: Date; orgYaml?: string; intakeTokens?: AppConfig['intakeTokens'] }) {
+export async function startTestApp(options: { databaseUrl: string; larkDomain: string; at: Date; orgYaml?: string; intakeTokens?: AppConfig['intakeTokens']; jobs?: 'timers' | 'manual' }) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'yq-app-'));
   const orgFile = path.join(dir, 'org.yaml');
   await fs.writeFile(orgFile, options.orgYaml ?? TEST_ORG_YAML);
@@ -33,7 +33,7 @@ export async function startTestApp(options: { databaseUrl: string; larkDomain: s
     },
     intakeTokens: options.intakeTokens,
   };
-  const app: RunningApp = await startApp(config, { clock, log: silentLog });
+  const app: RunningApp = await startApp(config, { clock, log: silentLog, jobs: options.jobs ?? 'manual' });
   return {
     app,
     clock,

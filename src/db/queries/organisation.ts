@@ -134,3 +134,13 @@ export async function openIdsOf(db: DbOrTx, keys: string[]): Promise<string[]> {
   const rows = await db.select({ key: people.key, openId: people.openId, active: people.active }).from(people).where(inArray(people.key, keys));
   return rows.filter((row) => row.active && row.openId).map((row) => row.openId!).sort();
 }
+
+/** Open ids of the county leaders who oversee a unit (分管县领导). */
+export async function countyLeadersOverseeing(db: DbOrTx, unitCode: string | undefined): Promise<string[]> {
+  if (!unitCode) return [];
+  const rows = await db
+    .select({ key: oversight.leaderKey })
+    .from(oversight)
+    .where(and(eq(oversight.unitCode, unitCode), eq(oversight.active, true)));
+  return openIdsOf(db, rows.map((row) => row.key));
+}

@@ -5,11 +5,10 @@ import { disposalApprovalCard } from '../../../cards/forms/disposal-approval.js'
 import { receiptCard } from '../../../cards/forms/receipt.js';
 import type { Tx } from '../../db/client.js';
 import { unitsOfItem, type ItemRow } from '../../db/queries/items.js';
-import { effectiveRoster, findUnit, listActiveUnits, openIdsOf } from '../../db/queries/organisation.js';
+import { countyLeadersOverseeing, effectiveRoster, findUnit, listActiveUnits, openIdsOf } from '../../db/queries/organisation.js';
 import { enqueueOutbox } from '../../db/queries/outbox.js';
 import { consultationsOf, draftsOf, findConsultation } from '../../db/queries/records.js';
-import { consultations, drafts, oversight } from '../../db/schema/index.js';
-import { and } from 'drizzle-orm';
+import { consultations, drafts } from '../../db/schema/index.js';
 import { transition, type ItemState } from '../../domain/lifecycle.js';
 import { InputError } from '../errors.js';
 import { itemCardView } from '../item-view.js';
@@ -67,12 +66,6 @@ export const convene: ActionHandler = async (ctx) => {
   return answer(ctx, updated, '会商群正在创建');
 };
 
-async function overseeingLeaders(tx: Tx, unitCode: string | undefined): Promise<string[]> {
-  if (!unitCode) return [];
-  const rows = await tx.select({ key: oversight.leaderKey }).from(oversight).where(and(eq(oversight.unitCode, unitCode), eq(oversight.active, true)));
-  return openIdsOf(tx, rows.map((r) => r.key));
-}
-
 /** The meeting's record; the disposal opinion goes to the county leader (报审); the wording becomes a draft. */
 export const consultationSubmit: ActionHandler = async (ctx) => {
   const item = await clickedItem(ctx);
@@ -93,7 +86,7 @@ export const consultationSubmit: ActionHandler = async (ctx) => {
   let updated: ItemRow = await saveItemChange(ctx, item, 'item.consultation_recorded', { state }, { consultation: consultation.id, draftVersion: version, assigned });
   const { lead } = await unitsOfItem(ctx.tx, item.id);
   const approval = disposalApprovalCard({ itemId: item.id, ref: item.ref, title: item.title, consultationId: consultation.id, disposal: record.disposal, wording: record.wording, nature: record.nature ?? undefined, risks: record.risks ?? undefined });
-  for (const openId of await overseeingLeaders(ctx.tx, lead)) {
+  for (const openId of await countyLeadersOverseeing(ctx.tx, lead)) {
     await enqueueOutbox(ctx.tx, `disposal:${consultation.id}:${openId}`, { kind: 'send', target: { openId }, message: { msgType: 'interactive', card: approval } }, ctx.view.now);
   }
   for (const code of assigned) {

@@ -5,6 +5,7 @@ import { draftFormCard, joinDraftParts, splitDraft } from '../../../cards/forms/
 import { receiptCard } from '../../../cards/forms/receipt.js';
 import { reviewCard } from '../../../cards/forms/review.js';
 import { CHANNELS, type Channel } from '../../domain/channels.js';
+import { outcomeLabel, VERIFICATION_OUTCOMES, type VerificationOutcome } from '../../domain/verification.js';
 import type { ItemState } from '../../domain/lifecycle.js';
 import type { Tx } from '../../db/client.js';
 import { unitsOfItem, type ItemRow } from '../../db/queries/items.js';
@@ -17,7 +18,6 @@ import { parsePickerDate, parsePickerDateTime } from './card-time.js';
 import { answer, clickedItem, field, nextState, requireFields, requirePermission, rolesOn, saveItemChange, type ActionContext, type ActionHandler } from './common.js';
 import { replyToCopies, textWithMentions } from './notify.js';
 
-const OUTCOME_ZH = { true: '属实', partly: '部分属实', false: '不属实' } as const;
 
 export const acknowledge: ActionHandler = async (ctx) => {
   const item = await clickedItem(ctx);
@@ -32,8 +32,8 @@ export const verifySubmit: ActionHandler = async (ctx) => {
   let item = await clickedItem(ctx);
   await requirePermission(ctx, item, 'verify');
   requireFields(ctx, { outcome: '核实结论', findings: '核实情况', rectification: '是否需要整改' });
-  const outcome = field(ctx, 'outcome') as keyof typeof OUTCOME_ZH;
-  if (!(outcome in OUTCOME_ZH)) throw new InputError('核实结论只能是：属实、部分属实、不属实');
+  const outcome = field(ctx, 'outcome') as VerificationOutcome;
+  if (!Object.hasOwn(VERIFICATION_OUTCOMES, outcome)) throw new InputError('核实结论只能是：属实、部分属实、不属实');
   const rectificationNeeded = field(ctx, 'rectification') === 'yes';
   const rectifyBy = field(ctx, 'rectify_by') ? parsePickerDate(field(ctx, 'rectify_by')) : undefined;
   if (rectificationNeeded && !rectifyBy) throw new InputError('需要整改时，请选择整改完成日期。');
@@ -57,7 +57,7 @@ export const verifySubmit: ActionHandler = async (ctx) => {
     rectificationNeeded,
     rectifyBy: rectifyBy ?? null,
   });
-  const lines = [`核实结论：${OUTCOME_ZH[outcome]}`, `核实情况：${field(ctx, 'findings')}`];
+  const lines = [`核实结论：${outcomeLabel(outcome)}`, `核实情况：${field(ctx, 'findings')}`];
   if (rectificationNeeded) lines.push(`需要整改，完成日期：${rectifyBy}`);
   return answer(ctx, updated, '核实情况已提交', receiptCard({ title: `已提交核实 ${item.ref}`, lines, colour: 'green', ref: item.ref }));
 };
