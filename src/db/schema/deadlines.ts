@@ -25,16 +25,20 @@ export const clocks = pgTable(
 );
 
 /** 延期 by the news office: the original due time stays in `clocks.due_at`. */
-export const extensions = pgTable('extensions', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  itemId: itemRef(),
-  clock: text('clock').notNull(),
-  previousDueAt: at('previous_due_at').notNull(),
-  newDueAt: at('new_due_at').notNull(),
-  reason: text('reason').notNull(),
-  by: text('by').notNull(),
-  at: at('at').notNull(),
-});
+export const extensions = pgTable(
+  'extensions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    itemId: itemRef(),
+    clock: text('clock').notNull(),
+    previousDueAt: at('previous_due_at').notNull(),
+    newDueAt: at('new_due_at').notNull(),
+    reason: text('reason').notNull(),
+    by: text('by').notNull(),
+    at: at('at').notNull(),
+  },
+  (t) => [index('extensions_item').on(t.itemId)],
+);
 
 /**
  * Reminder steps derived from the clocks and the ladder (DESIGN.md §1b). One row per step and due
