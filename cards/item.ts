@@ -43,6 +43,8 @@ export interface ItemCardView {
   routingNote?: string;
   /** 线索来源: who reported the lead it was registered from, e.g. 县卫健委 刘芳（11月27日 10:00 报送）. */
   leadSource?: string;
+  /** 风险评估: the 舆情风险评估 the item was linked to after the policy's release, e.g. #3 县卫健委「…」（高风险，12月15日发布…）. */
+  riskAssessment?: string;
   clocks: { label: string; due: string; status: ClockStatus; detail: string }[];
   /** Who must act next, e.g. 等待县卫健委认领. */
   nextStep?: string;
@@ -163,6 +165,7 @@ function factsBlock(view: ItemCardView, limits: Limits): Element {
   const coop = view.cooperatingUnits.map((u) => oneLine(u)).filter(Boolean);
   lines.push(line('配合单位', coop.length > 0 ? short(coop.join('、')) : '无'));
   if (view.leadSource !== undefined && oneLine(view.leadSource) !== '') lines.push(line('线索来源', short(view.leadSource)));
+  if (view.riskAssessment !== undefined && oneLine(view.riskAssessment) !== '') lines.push(line('风险评估', short(view.riskAssessment)));
   if (view.routingNote !== undefined && oneLine(view.routingNote) !== '') {
     lines.push(font('grey', short(view.routingNote)));
   }

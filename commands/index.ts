@@ -3,6 +3,7 @@ import { helpCommand } from './help.js';
 import { liaisonCommand } from './liaison.js';
 import { newCommand } from './new.js';
 import { tipCommand } from './tip.js';
+import { assessCommand } from './assess.js';
 import { extendCommand } from './extend.js';
 import { exportCommand, reportCommand } from './report.js';
 import { specialCommand } from './special.js';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   helpCommand(() => COMMANDS),
   newCommand,
   tipCommand,
+  assessCommand,
   listCommand,
   showCommand,
   assignCommand,

@@ -23,6 +23,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { sweepReminders } from './scheduler/reminder-sweep.js';
 import { finishWatches } from './scheduler/watch.js';
 import { escalateLeads } from './scheduler/leads.js';
+import { remindAssessments } from './scheduler/assessments.js';
 import { repostAgingCards } from './scheduler/repost.js';
 import { nextReportAfter, runScheduledReports } from './workflow/reports.js';
 import { nextDueAfter } from './workflow/deadlines.js';
@@ -164,6 +165,7 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
         await sweepReminders({ db: database.db, clock, log: log.child({ component: 'reminders' }), tz: org.org.timezone });
         await finishWatches(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'watch' }));
         await escalateLeads(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'leads' }));
+        await remindAssessments(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'assessments' }));
         sender?.wake();
       },
     });

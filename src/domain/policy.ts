@@ -101,6 +101,16 @@ export const policySchema = z
       })
       .strict()
       .prefault({}),
+    /** 舆情风险评估 before major policies (notice §3.2). */
+    assessments: z
+      .object({
+        /** Remind the unit this many days before the release date while the plan or wording is missing. */
+        remind_days_before: z.number().int().min(0).max(60).default(3),
+        /** Items registered within this many days after the release that match a keyword are linked. */
+        link_days: z.number().int().min(1).max(90).default(14),
+      })
+      .strict()
+      .prefault({}),
     cards: z
       .object({
         /** Lark stops edits and clicks at 14 days; re-post a card copy older than this. */

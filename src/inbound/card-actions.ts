@@ -8,6 +8,7 @@ import { instructionSubmit, mediaSubmit, rectificationSubmit } from '../workflow
 import { disputeInsist, disputeReassign, disputeSubmit, route } from '../workflow/actions/routing.js';
 import { leadRegister, leadReject, leadRejectSubmit } from '../workflow/actions/leads.js';
 import { registerSubmit } from '../workflow/actions/register.js';
+import { assessApprove, assessReady, assessRequest, assessReturn, assessSubmit } from '../workflow/actions/assessments.js';
 
 /** Every card button and form submit, by the `action` in its callback value. */
 export const CARD_ACTIONS: Record<string, ActionHandler> = {
@@ -38,4 +39,9 @@ export const CARD_ACTIONS: Record<string, ActionHandler> = {
   lead_register: leadRegister,
   lead_reject: leadReject,
   lead_reject_submit: leadRejectSubmit,
+  assess_submit: assessSubmit,
+  assess_ready: assessReady,
+  assess_request: assessRequest,
+  assess_approve: assessApprove,
+  assess_return: assessReturn,
 };

@@ -11,6 +11,7 @@ import { timelineOf, unitsOfItem } from '../db/queries/items.js';
 import { findPerson, findPersonByOpenId, findUnit } from '../db/queries/organisation.js';
 import { loadFacts } from './item-facts.js';
 import { leadSourceOf } from './leads.js';
+import { assessmentNoteOf } from './assessments.js';
 import { formatLocalTime, formatMinutes, formatSpread } from './present.js';
 
 /** Which chat sees which actions (DESIGN.md §5 Cards). */
@@ -84,6 +85,7 @@ const TIMELINE_TEXT: Record<string, (after: Record<string, unknown>) => string> 
   'item.watch_finished': () => '跟踪期结束，自动办结',
   'item.lead_merged': (a) => `报送同一链接的线索 #${String(a.lead ?? '')}，已并入`,
   'item.intake_push': () => '监测系统再次推送同一文章',
+  'item.assessment_linked': (a) => `关联舆情风险评估 #${String(a.assessment ?? '')}「${String(a.name ?? '')}」（关键词：${String(a.keyword ?? '')}）`,
 };
 
 async function timelineEntries(db: DbOrTx, item: ItemRow, ctx: ViewContext): Promise<ItemCardView['timeline']> {
@@ -200,6 +202,7 @@ export async function loadItemView(db: DbOrTx, item: ItemRow, ctx: ViewContext):
       cooperatingUnits: cooperating,
       routingNote: item.routingNote ?? undefined,
       leadSource: await leadSourceOf(db, item.id, ctx),
+      riskAssessment: await assessmentNoteOf(db, item.id),
       clocks: clockLines(views, ctx),
       footnote: views.some((c) => c.beyondCalendarData) ? '工作日历数据已用完，超出部分仅按周末计算，请管理员更新节假日数据' : undefined,
       nextStep: nextStep(item, leadName),

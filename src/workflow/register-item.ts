@@ -16,6 +16,7 @@ import { ensureAllowed, InputError } from './errors.js';
 import { syncItemCards } from './item-cards.js';
 import type { ViewContext } from './item-view.js';
 import { STATE_LABELS_ZH } from '../domain/lifecycle.js';
+import { linkItemToAssessments } from './assessments.js';
 
 /** A registration with units already resolved to codes (the command or form did the parsing). */
 export interface NewItem {
@@ -102,6 +103,8 @@ export async function registerItem(tx: Tx, input: NewItem, actor: Actor, ctx: Vi
     return { value: row, extraAudit: [{ action: 'item.registered', itemId: row.id, subject: `item:${ref}`, before: null, after: { ref, state, level: input.level, kind: input.kind, lead: lead ?? null, cooperating, drill: input.drill } }] };
   });
   if (input.fromLead !== undefined) await linkLeadToItem(tx, input.fromLead, item.id, actor.openId, ctx.now);
+  // Before the cards: they show the risk assessment (舆情风险评估) the item is linked to.
+  await linkItemToAssessments(tx, item, actor.openId, ctx);
   await syncItemCards(tx, item, ctx);
   return { kind: 'registered', item, routing };
 }

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { botAddedCard } from '../../cards/bot-added.js';
 import { digestCard } from '../../cards/digest.js';
 import { leadCard, leadRegisterFormCard, leadRejectFormCard } from '../../cards/lead.js';
+import { assessmentCard, assessmentFormCard, type AssessmentCardView } from '../../cards/assessment.js';
 import { specialReportCard } from '../../cards/special-report.js';
 import { consultationDossierCard, consultationRecordCard } from '../../cards/forms/consultation.js';
 import { formCard, md } from '../../cards/forms/common.js';
@@ -123,6 +124,29 @@ function weekly(overrides: Partial<ReportAggregates> = {}): ReportAggregates {
 type Card = Record<string, unknown>;
 
 /** Builder export name → variant → card JSON. */
+function assessmentSample(overrides: Partial<AssessmentCardView>): AssessmentCardView {
+  return {
+    id: 3,
+    name: EVIL,
+    unit: '县卫健委',
+    registered: '县卫健委 刘芳（11月27日 10:00 登记）',
+    releaseDate: '12月15日（周二）',
+    affectedGroups: '城区有车居民、沿街商户',
+    riskLevel: 'high',
+    state: 'draft',
+    risks: EVIL,
+    plan: '发布当天召开新闻发布会解读',
+    wording: '调整依据省定价目录，首小时免费',
+    keywords: ['停车收费', '停车费'],
+    drill: false,
+    missing: [],
+    links: [],
+    withActions: true,
+    version: 2,
+    ...overrides,
+  };
+}
+
 export const CARD_SAMPLES: Record<string, Record<string, () => Card>> = {
   itemCard: {
     full: () => itemCard(itemView()),
@@ -191,6 +215,15 @@ export const CARD_SAMPLES: Record<string, Record<string, () => Card>> = {
         version: 2,
       }),
     rejected: () => leadCard({ id: 13, title: '某事', channel: 'tip', reporter: '县卫健委 刘芳', reportedAt: '11月27日 10:00', facts: [], pushes: 1, status: 'rejected', outcome: `不予登记（林小梅）：${EVIL}`, version: 3 }),
+  },
+  assessmentCard: {
+    awaiting: () => assessmentCard(assessmentSample({ state: 'awaiting_approval', note: '刘芳 已提请审批，等待县卫健委负责人审批' })),
+    draft: () => assessmentCard(assessmentSample({ riskLevel: 'low', plan: undefined, missing: ['应对预案'], hint: '发布前仍缺应对预案或口径的，将于 12月12日 07:30 提醒本单位' })),
+    linked: () =>
+      assessmentCard(assessmentSample({ state: 'ready', withActions: false, note: '已于 11月27日 10:30 由 杨主任 审批通过', links: [{ ref: 'YQ-20261216-001', title: EVIL, keyword: '停车费', at: '12月16日 10:00' }] })),
+  },
+  assessmentFormCard: {
+    empty: () => assessmentFormCard({ unit: '县卫健委' }),
   },
   leadRejectFormCard: {
     empty: () => leadRejectFormCard({ leadId: 12, title: EVIL, reporter: '县卫健委 刘芳', error: '请填写：不予登记的理由' }),

@@ -7,3 +7,4 @@ export * from './sandbox.js';
 export * from './deadlines.js';
 export * from './reports.js';
 export * from './leads.js';
+export * from './assessments.js';
