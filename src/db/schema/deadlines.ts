@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { items } from './items.js';
 
@@ -21,7 +22,11 @@ export const clocks = pgTable(
     beyondCalendar: boolean('beyond_calendar').notNull().default(false),
     updatedAt: at('updated_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.itemId, t.kind] })],
+  (t) => [
+    primaryKey({ columns: [t.itemId, t.kind] }),
+    // Reports list what is overdue now, longest first: the running clocks in effective due order.
+    index('clocks_open_due').on(sql`coalesce(${t.extendedDueAt}, ${t.dueAt})`).where(sql`${t.metAt} is null and ${t.kind} <> 'watch'`),
+  ],
 );
 
 /** 延期 by the news office: the original due time stays in `clocks.due_at`. */

@@ -34,7 +34,13 @@ export const items = pgTable(
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
-  (t) => [uniqueIndex('items_ref').on(t.ref), index('items_url_key').on(t.urlKey), index('items_state').on(t.state)],
+  (t) => [
+    uniqueIndex('items_ref').on(t.ref),
+    index('items_url_key').on(t.urlKey),
+    index('items_state').on(t.state),
+    // Reports read a period's items: drills never count.
+    index('items_registered').on(t.registeredAt).where(sql`not ${t.drill}`),
+  ],
 );
 
 /** Lead and cooperating units of an item; a reassignment deactivates the old lead, never deletes it. */

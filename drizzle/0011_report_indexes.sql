@@ -1,0 +1,2 @@
+CREATE INDEX "items_registered" ON "items" USING btree ("registered_at") WHERE not "items"."drill";--> statement-breakpoint
+CREATE INDEX "clocks_open_due" ON "clocks" USING btree (coalesce("extended_due_at", "due_at")) WHERE "clocks"."met_at" is null and "clocks"."kind" <> 'watch';
