@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { sql } from 'drizzle-orm';
 import type { Router } from 'express';
 import { COMMANDS } from '../commands/index.js';
-import type { AppConfig } from './config.js';
+import type { AppConfig, IntakeToken } from './config.js';
 import type { Clock } from './clock.js';
 import { openDatabase, type OpenedDatabase } from './db/open.js';
 import { createHttpApp, type ReadinessCheck } from './http/app.js';
@@ -30,7 +30,7 @@ import { nextDueAfter } from './workflow/deadlines.js';
 import { deleteInboundEventsBefore } from './db/queries/inbound.js';
 import { findPersonByOpenId } from './db/queries/organisation.js';
 import { sandboxApiRouter } from './sandbox/api.js';
-import { prepareSandbox } from './sandbox/prepare.js';
+import { prepareSandbox, type Sandbox } from './sandbox/prepare.js';
 import { standInRouter } from './sandbox/stand-in.js';
 
 export interface RunningApp {
@@ -57,6 +57,13 @@ function listen(server: Server, port: number, host: string): Promise<number> {
       resolve(typeof address === 'object' && address ? address.port : port);
     });
   });
+}
+
+/** INTAKE_TOKENS, plus in sandbox mode the demo monitoring system the page's 模拟监测推送 uses. */
+function intakeTokens(config: AppConfig, sandbox: Sandbox | undefined): IntakeToken[] {
+  const configured = config.intakeTokens ?? [];
+  if (!sandbox || configured.some((t) => t.source === sandbox.intakeDemo.source)) return configured;
+  return [...configured, sandbox.intakeDemo];
 }
 
 /** Composition root: organisation file → database → org sync → Lark transport → HTTP. */
@@ -109,7 +116,7 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
     ];
     const routers: Router[] = [];
     // Monitoring systems push alerts here (R17); with no INTAKE_TOKENS every push gets 401.
-    routers.push(intakeRouter({ db: database.db, clock, log: log.child({ component: 'intake' }), tokens: config.intakeTokens ?? [], org: inbound.org, afterCommit: () => sender?.wake() }));
+    routers.push(intakeRouter({ db: database.db, clock, log: log.child({ component: 'intake' }), tokens: intakeTokens(config, sandbox), org: inbound.org, afterCommit: () => sender?.wake() }));
 
     if (config.lark) {
       const client = createLarkClient(config.lark, log);
@@ -152,7 +159,7 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       routers.push(
         webhookRouter({ db: database.db, clock, log: log.child({ component: 'webhook' }), encryptKey: sandbox.secrets.encryptKey, verificationToken: sandbox.secrets.verificationToken, maxAgeSeconds: 3600, handle }),
         standInRouter({ db: database.db, clock, log: log.child({ component: 'sandbox-lark' }), secrets: sandbox.secrets, changes: sandbox.changes, clickTokens: sandbox.clickTokens, personName: async (openId) => (await findPersonByOpenId(database.db, openId))?.name }),
-        sandboxApiRouter({ db: database.db, clock: sandbox.clock, log: log.child({ component: 'sandbox' }), secrets: sandbox.secrets, changes: sandbox.changes, clickTokens: sandbox.clickTokens, baseUrl: () => baseUrl, timezone: org.org.timezone, onClockMoved: async () => sandbox.onClockMoved?.(),
+        sandboxApiRouter({ db: database.db, clock: sandbox.clock, log: log.child({ component: 'sandbox' }), secrets: sandbox.secrets, changes: sandbox.changes, clickTokens: sandbox.clickTokens, baseUrl: () => baseUrl, timezone: org.org.timezone, onClockMoved: async () => sandbox.onClockMoved?.(), intakeDemo: sandbox.intakeDemo,
           nextDue: (now) => nextDueAfter(database.db, now),
           nextReport: (now) => nextReportAfter(org.org.policy, now, org.org.timezone) }),
       );

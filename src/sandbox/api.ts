@@ -4,6 +4,7 @@ import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { IntakeToken } from '../config.js';
 import type { Db } from '../db/client.js';
 import { validateCard } from '../lark/card-schema.js';
 import { envelope, postSignedEvent } from './deliver.js';
@@ -32,6 +33,8 @@ export interface SandboxApiDeps {
   /** The next instant something is due (a reminder, a clock) or a report is scheduled, after now. */
   nextDue(now: Date): Promise<Date | undefined>;
   nextReport(now: Date): Date | undefined;
+  /** The demo monitoring system (sandbox only): 模拟监测推送 pushes to `POST /api/intake` with its token. */
+  intakeDemo?: IntakeToken;
 }
 
 const BOT_NAME = '舆情助手';
@@ -51,6 +54,34 @@ const clockSchema = z.union([
   z.object({ advanceMs: z.number().positive().max(366 * 24 * 3600_000) }),
   z.object({ to: z.enum(['next_due', 'next_report']) }),
 ]);
+
+/** What 模拟监测推送 sends, in turn: realistic alerts of a monitoring service. Each push gets its own link. */
+export const SAMPLE_ALERTS = [
+  {
+    title: '网传县二中食堂饭菜变质',
+    source: '微博',
+    summary: '有网民发帖称县二中食堂饭菜变质，多名学生腹痛，引发家长关注。',
+    spread: { views: 12000, reposts: 340, comments: 87 },
+    sentiment: 'negative',
+    keywords: ['县二中', '食堂'],
+  },
+  {
+    title: '白沙镇自来水发黄 居民担心水质',
+    source: '抖音',
+    summary: '短视频显示白沙镇部分小区自来水发黄，评论区有居民称已持续三天。',
+    spread: { views: 56000, reposts: 1200, comments: 430 },
+    sentiment: 'negative',
+    keywords: ['白沙镇', '自来水'],
+  },
+  {
+    title: '网友询问县城老旧小区加装电梯补贴标准',
+    source: '今日头条',
+    summary: '有网友在本地资讯下留言，询问老旧小区加装电梯的补贴标准和申请流程。',
+    spread: { views: 3100, reposts: 25, comments: 64 },
+    sentiment: 'neutral',
+    keywords: ['加装电梯', '补贴'],
+  },
+] as const;
 
 /** `@舆情助手` and `@姓名` become Feishu's placeholders with a mentions list. */
 export function toFeishuText(text: string, people: SandboxPerson[], botOpenId: string) {
@@ -224,6 +255,39 @@ export function sandboxApiRouter(deps: SandboxApiDeps): Router {
     await deps.onClockMoved();
     deps.changes.bump();
     res.json({ now: now.toISOString() });
+  });
+
+  /**
+   * 模拟监测推送: a sample alert pushed to the bot's own `POST /api/intake` with the demo monitoring
+   * system's bearer token, exactly as an external system would. Answers with what the bot answered.
+   */
+  let pushes = 0;
+  router.post('/sandbox/api/monitor-push', async (_req: Request, res: Response) => {
+    const demo = deps.intakeDemo;
+    if (!demo) return bad(res, 404, '沙盒没有配置模拟监测系统');
+    const sample = SAMPLE_ALERTS[pushes % SAMPLE_ALERTS.length]!;
+    pushes += 1;
+    const now = deps.clock.now();
+    const alert = {
+      ...sample,
+      keywords: [...sample.keywords],
+      // A new article each time (sample + sandbox time), published 40 minutes ago by the sandbox clock.
+      link: `https://example.com/monitor/${now.getTime()}-${pushes}.html`,
+      publishedAt: new Date(now.getTime() - 40 * 60_000).toISOString(),
+    };
+    try {
+      const pushed = await fetch(`${deps.baseUrl()}/api/intake`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${demo.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(alert),
+      });
+      const body = (await pushed.json().catch(() => ({}))) as Record<string, unknown>;
+      deps.changes.bump();
+      res.json({ status: pushed.status, body, title: alert.title, source: demo.source });
+    } catch (error) {
+      deps.log.warn({ err: error }, 'the sandbox could not push a monitoring alert');
+      bad(res, 502, '模拟监测推送失败：无法连接 /api/intake');
+    }
   });
 
   return router;

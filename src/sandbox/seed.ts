@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { and, eq, isNotNull } from 'drizzle-orm';
+import type { IntakeToken } from '../config.js';
 import type { Db } from '../db/client.js';
 import { effectiveRoster, listActiveUnits, openIdsOf } from '../db/queries/organisation.js';
-import { chatBindings, people, sandboxChats } from '../db/schema/index.js';
+import { chatBindings, people, sandboxChats, sandboxState } from '../db/schema/index.js';
 import { bindUnitChat } from '../workflow/organisation.js';
 import { addChatMembers, findChat, insertChat, privateChatOf } from './store.js';
 
@@ -26,4 +28,21 @@ export async function seedSandboxChats(db: Db, at: Date): Promise<void> {
 
 export async function sandboxChatCount(db: Db): Promise<number> {
   return (await db.select().from(sandboxChats)).length;
+}
+
+/** The source name of the sandbox's demo monitoring system (leads show 监测系统 sandbox-demo). */
+export const SANDBOX_MONITOR_SOURCE = 'sandbox-demo';
+
+/**
+ * The bearer token of a demo monitoring system, so the page's 模拟监测推送 can push an alert to
+ * `POST /api/intake` as a real system would. Generated once and kept in the sandbox database: it
+ * exists only in sandbox mode (the sandbox database is never the production one) and is never
+ * added to INTAKE_TOKENS.
+ */
+export async function sandboxIntakeToken(db: Db): Promise<IntakeToken> {
+  const [row] = await db.select().from(sandboxState).where(eq(sandboxState.key, 'intake_demo_token'));
+  if (row && typeof row.value === 'string') return { source: SANDBOX_MONITOR_SOURCE, token: row.value };
+  const token = randomBytes(24).toString('hex');
+  await db.insert(sandboxState).values({ key: 'intake_demo_token', value: token }).onConflictDoUpdate({ target: sandboxState.key, set: { value: token } });
+  return { source: SANDBOX_MONITOR_SOURCE, token };
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { it } from 'vitest';
 import { isProcessAlive } from '../../src/db/dir-lock.js';
 import { startBotProcess, type BotProcess } from '../helpers/bot-process.js';
 
@@ -269,4 +270,134 @@ export class SandboxPage {
     if (focus) await focus.scrollIntoViewIfNeeded();
     await this.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
   }
+
+  /**
+   * A screenshot of the page with one element shown in full (a tall card): the window is made tall
+   * enough for it for the shot, then put back.
+   */
+  async screenshotOf(name: string, element: Locator): Promise<void> {
+    const size = this.page.viewportSize() ?? { width: 1280, height: 900 };
+    const box = await element.boundingBox();
+    const height = Math.min(6000, Math.max(size.height, Math.ceil((box?.height ?? 0) + 320)));
+    await this.page.setViewportSize({ width: size.width, height });
+    try {
+      await element.evaluate((el) => (el as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'end' }));
+      await this.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+    } finally {
+      await this.page.setViewportSize(size);
+    }
+  }
+
+  /**
+   * Moves the sandbox clock with one of the page's controls, as a person does: 下一个到期,
+   * 下一次报告, +1 小时, +1 天, or 快进 N 小时. Resolves with the sandbox time the server moved to
+   * (undefined when it answered that nothing is due), after the page's toast says so.
+   */
+  async moveClock(control: 'next_due' | 'next_report' | 'hour' | 'day' | { hours: number }): Promise<Date | undefined> {
+    const answer = this.page.waitForResponse((r) => new URL(r.url()).pathname === '/sandbox/api/clock' && r.request().method() === 'POST');
+    if (typeof control === 'object') {
+      await this.page.locator('#adv-hours').fill(String(control.hours));
+      await this.page.locator('#adv-form button[type=submit]').click();
+    } else {
+      const id = { next_due: '#adv-due', next_report: '#adv-report', hour: '#adv-hour', day: '#adv-day' }[control];
+      await this.page.locator(id).click();
+    }
+    const response = await answer;
+    if (!response.ok()) throw new Error(`the clock control was refused: HTTP ${response.status()} ${await response.text()}`);
+    const body = (await response.json()) as { now: string; nothing?: boolean };
+    if (body.nothing) {
+      await this.toast(/^没有待/);
+      return undefined;
+    }
+    const now = new Date(body.now);
+    // The page's toast names the new time (to the minute, in the county's zone; it may read a second later).
+    const shown = [now, new Date(now.getTime() + 60_000)].map((t) => `沙盒时间已快进到 ${localLabel(t)}`);
+    await this.toast(new RegExp(shown.map(escapeRegExp).join('|')));
+    return now;
+  }
+}
+
+export const SANDBOX_ZONE = 'Asia/Shanghai';
+
+/** How long a scene waits for the bot's first answer (a freshly started bot on a busy machine). */
+export const FIRST_ANSWER_MS = 40_000;
+
+/** M月D日 HH:mm in the county's zone, as the page and the bot write times. */
+export function localLabel(at: Date): string {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone: SANDBOX_ZONE, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((part) => [part.type, part.value]),
+  );
+  return `${p.month}月${p.day}日 ${p.hour}:${p.minute}`;
+}
+
+/** The sandbox's time, asked of its API (what the bot's clock reads). */
+export async function sandboxNow(baseUrl: string): Promise<Date> {
+  const res = await fetch(new URL('sandbox/api/clock', baseUrl));
+  return new Date(((await res.json()) as { now: string }).now);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A scene: one bot, one browser, steps that stop at the first failure
+// ---------------------------------------------------------------------------------------------
+
+export interface Scene {
+  dataDir: string;
+  bots: Bots;
+  baseUrl: string;
+  browser: Browser;
+  ui: SandboxPage;
+  consoleWatch: ReturnType<typeof watchConsole>;
+}
+
+/** A bot on a fresh data folder and a browser on its page (cleaning this scene's earlier screenshots). */
+export async function startScene(prefix: string): Promise<Scene> {
+  await cleanArtifacts((name) => name.startsWith(`${prefix}-`) && (name.endsWith('.png') || name.endsWith('.log')));
+  const dataDir = await makeDataDir();
+  const bots = new Bots(dataDir);
+  const { port } = await bots.start();
+  const browser = await openBrowser();
+  const consoleWatch = watchConsole(browser.page);
+  browser.page.on('dialog', (dialog) => void dialog.accept());
+  const ui = new SandboxPage(browser.page);
+  const baseUrl = `http://127.0.0.1:${port}/`;
+  await ui.open(baseUrl);
+  return { dataDir, bots, baseUrl, browser, ui, consoleWatch };
+}
+
+/** Closes the browser, stops the bot and removes its data; throws if a PostgreSQL server was left running. */
+export async function endScene(scene: Scene | undefined): Promise<void> {
+  if (!scene) return;
+  await scene.browser.close();
+  const stopped = await scene.bots.stopAll();
+  await fs.rm(scene.dataDir, { recursive: true, force: true });
+  if (stopped.orphanKilled) throw new Error(`a PostgreSQL server (pid ${stopped.orphanKilled}) was still running on ${scene.dataDir}; it was stopped`);
+}
+
+/**
+ * `it` for the steps of one scene: after a failure the later steps are skipped (they would only fail
+ * confusingly) and a screenshot `<prefix>-failed-<step>.png` shows the page as it was. `after` runs
+ * after every step (e.g. no card drawn with a broken component).
+ */
+export function sceneSteps(prefix: string, scene: () => Scene | undefined, after?: (ui: SandboxPage) => Promise<void>) {
+  let broken = false;
+  return (name: string, fn: () => Promise<void>) =>
+    it(name, async (ctx) => {
+      if (broken) ctx.skip();
+      const ui = scene()?.ui;
+      try {
+        if (!ui) throw new Error('the scene did not start');
+        await fn();
+        await after?.(ui);
+      } catch (error) {
+        broken = true;
+        await ui?.screenshot(`${prefix}-failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+        // What the bot logged (warnings and errors) says why it did not answer, if it did not.
+        const bots = scene()?.bots.started ?? [];
+        const log = bots.map((bot, i) => `--- bot ${i + 1} stdout ---\n${bot.stdout()}\n--- bot ${i + 1} stderr ---\n${bot.stderr()}`).join('\n');
+        await fs.writeFile(path.join(ARTIFACTS, `${prefix}-failed-bot.log`), log).catch(() => undefined);
+        throw error;
+      }
+    });
 }

@@ -216,6 +216,40 @@ async function advance(ms) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 模拟监测推送: a sample alert from the demo monitoring system, through POST /api/intake
+// ---------------------------------------------------------------------------------------------
+
+/** What the bot answered to the push, in words (202 new lead, 202 merged, or a refusal). */
+function monitorPushMessage(res) {
+  const body = res && typeof res.body === 'object' && res.body !== null ? res.body : {};
+  const system = `监测系统 ${res?.source ?? ''}`.trim();
+  if (res?.status === 202 && body.merged !== true) {
+    return ['success', `${system} 已推送“${res.title}”：成为线索 #${body.lead}，线索卡片已发给县新闻办`];
+  }
+  if (res?.status === 202) {
+    const into = body.item ? `舆情 ${body.item}` : `线索 #${body.lead}`;
+    return ['info', `${system} 已推送“${res.title}”：同一文章已有记录，已并入${into}`];
+  }
+  const reason = typeof body.error === 'string' ? body.error : '未知原因';
+  return ['error', `监测推送被拒绝（HTTP ${res?.status ?? '?'}：${reason}）`];
+}
+
+async function monitorPush() {
+  const button = $('monitor-push');
+  button.disabled = true;
+  try {
+    const res = await api('POST', '/monitor-push');
+    const [kind, text] = monitorPushMessage(res);
+    toast(kind, text);
+    await refresh();
+  } catch (error) {
+    errorToast(error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // People
 // ---------------------------------------------------------------------------------------------
 
@@ -678,6 +712,7 @@ function wire() {
   $('adv-day').addEventListener('click', () => void advance(86_400_000));
   $('adv-due').addEventListener('click', () => void advanceTo('next_due'));
   $('adv-report').addEventListener('click', () => void advanceTo('next_report'));
+  $('monitor-push').addEventListener('click', () => void monitorPush());
   $('adv-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const hours = Number($('adv-hours').value);
