@@ -95,6 +95,8 @@ function charts(view: ReportView, level: Level): Element[] {
         data: { values: unitChartValues(view.byUnit, level.name) },
         xField: 'count',
         yField: 'unit',
+        // Items are whole: no 0.2, 0.4 … ticks on a small count.
+        axes: [{ orient: 'bottom', type: 'linear', tick: { noDecimals: true } }],
         label: { visible: true },
         title: { text: '各单位牵头事项' },
       }),
@@ -123,6 +125,7 @@ function charts(view: ReportView, level: Level): Element[] {
         data: { values: points.map((p) => ({ period: truncate(oneLine(p.label), level.name).text, total: p.total })) },
         xField: 'period',
         yField: 'total',
+        axes: [{ orient: 'left', type: 'linear', tick: { noDecimals: true } }],
         point: { visible: true },
         label: { visible: true },
         title: { text: `近 ${points.length} 期事项数` },

@@ -9,6 +9,8 @@ export interface Period {
   from: Date;
   to: Date;
   label: string;
+  /** For a chart's axis: 11月27日, 11.23—11.29, 2026年10月. */
+  shortLabel: string;
 }
 
 function label(kind: Period['kind'], from: Date, to: Date, tz: string): string {
@@ -20,21 +22,33 @@ function label(kind: Period['kind'], from: Date, to: Date, tz: string): string {
   return `${a.year}年${a.month}月${a.day}日—${end}`;
 }
 
+function shortLabel(kind: Period['kind'], from: Date, to: Date, tz: string): string {
+  const a = localParts(from, tz);
+  const last = localParts(new Date(to.getTime() - 1), tz);
+  if (kind === 'daily') return `${a.month}月${a.day}日`;
+  if (kind === 'monthly') return `${a.year}年${a.month}月`;
+  return `${a.month}.${a.day}—${last.month}.${last.day}`;
+}
+
+function period(kind: Period['kind'], from: Date, to: Date, tz: string): Period {
+  return { kind, from, to, label: label(kind, from, to, tz), shortLabel: shortLabel(kind, from, to, tz) };
+}
+
 /** The period of `kind` that contains `at`. */
 export function periodContaining(kind: PeriodKind, at: Date, tz: string): Period {
   const from = kind === 'daily' ? startOfLocalDay(at, tz) : kind === 'weekly' ? startOfLocalWeek(at, tz) : startOfLocalMonth(at, tz);
   const to = kind === 'daily' ? addLocalDays(from, 1, tz) : kind === 'weekly' ? addLocalDays(from, 7, tz) : startOfLocalMonth(addLocalDays(from, 32, tz), tz);
-  return { kind, from, to, label: label(kind, from, to, tz) };
+  return period(kind, from, to, tz);
 }
 
 /** The period just before `period` (same kind; a custom range of the same length). */
-export function previousPeriod(period: Period, tz: string): Period {
-  if (period.kind === 'custom') {
-    const span = period.to.getTime() - period.from.getTime();
-    const from = new Date(period.from.getTime() - span);
-    return { kind: 'custom', from, to: period.from, label: label('custom', from, period.from, tz) };
+export function previousPeriod(current: Period, tz: string): Period {
+  if (current.kind === 'custom') {
+    const span = current.to.getTime() - current.from.getTime();
+    const from = new Date(current.from.getTime() - span);
+    return period('custom', from, current.from, tz);
   }
-  return periodContaining(period.kind, new Date(period.from.getTime() - 1), tz);
+  return periodContaining(current.kind, new Date(current.from.getTime() - 1), tz);
 }
 
 /** The last complete period before `at` (what a scheduled report covers). */
@@ -43,5 +57,5 @@ export function lastCompletePeriod(kind: PeriodKind, at: Date, tz: string): Peri
 }
 
 export function customPeriod(from: Date, to: Date, tz: string): Period {
-  return { kind: 'custom', from, to, label: label('custom', from, to, tz) };
+  return period('custom', from, to, tz);
 }

@@ -69,9 +69,11 @@ async function recipients(tx: Tx, kind: PeriodKind): Promise<{ key: string; targ
  */
 export async function runScheduledReports(db: Db, input: { policy: Policy; tz: string; now: Date; log: Logger }): Promise<string[]> {
   const sent: string[] = [];
-  const [{ n: items } = { n: 0 }] = await db.execute<{ n: number }>(sql`select count(*)::int as n from items where not drill`);
-  // A county with nothing registered yet gets no empty digests.
-  if (Number(items) === 0) return sent;
+  const [{ first } = { first: null }] = await db.execute<{ first: string | null }>(sql`select min(registered_at) as first from items where not drill`);
+  // Nothing is reported for periods that ended before the county's first item: a county starting
+  // today gets no empty weekly and monthly digests for last week and last month.
+  if (first === null) return sent;
+  const firstRegistered = new Date(first);
   const schedules: [PeriodKind, string][] = [
     ['daily', input.policy.reports.daily_log],
     ['weekly', input.policy.reports.weekly],
@@ -80,6 +82,7 @@ export async function runScheduledReports(db: Db, input: { policy: Policy; tz: s
   for (const [kind, cron] of schedules) {
     const fire = lastFire(cron, input.now, input.tz);
     const period = scheduledPeriod(kind, fire, input.tz);
+    if (period.to.getTime() <= firstRegistered.getTime()) continue;
     await db.transaction(async (tx) => {
       const [run] = await tx
         .insert(reportRuns)

@@ -21,6 +21,15 @@ describe('report periods in Asia/Shanghai', () => {
     expect([iso(period.from), iso(period.to), period.label]).toEqual([from, to, label]);
   });
 
+  it.each([
+    ['daily', '2026-11-27T02:00:00Z', '11月27日'],
+    ['weekly', '2026-11-27T02:00:00Z', '11.23—11.29'],
+    ['weekly', '2026-12-31T04:00:00Z', '12.28—1.3'],
+    ['monthly', '2026-11-27T02:00:00Z', '2026年11月'],
+  ] as const)('the chart label of the %s period containing %s', (kind, at, short) => {
+    expect(periodContaining(kind, new Date(at), TZ).shortLabel).toBe(short);
+  });
+
   it('the previous month and the last complete week', () => {
     const month = periodContaining('monthly', new Date('2026-03-10T04:00:00Z'), TZ);
     expect(previousPeriod(month, TZ).label).toBe('2026年2月');

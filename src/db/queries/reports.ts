@@ -223,7 +223,7 @@ async function aggregate(db: DbOrTx, input: AggregatesInput): Promise<ReportAggr
     order by (p.level = 'critical') desc, (p.level = 'major') desc, p.registered_at desc limit ${input.notableLimit ?? 50}`);
 
   const totals = await periodTotals(db, [...input.trendPeriods, ...(input.previous ? [input.previous] : [])], scope);
-  const trend = input.trendPeriods.map((p, i) => ({ label: p.label, total: totals[i]! }));
+  const trend = input.trendPeriods.map((p, i) => ({ label: p.shortLabel, total: totals[i]! }));
 
   return {
     kind: input.kind,
