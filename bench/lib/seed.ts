@@ -102,9 +102,10 @@ export async function registerTemplates(port: number, sql: postgres.Sql, facts: 
 /**
  * Copies the template items (and their units, clocks, reminders, card copies with the outbox rows
  * that sent them, and audit rows) until the database holds `total` items. Refs and links are made
- * unique; the copies keep the templates' states and times. The reminders (about a hundred rows per
- * item) are written by one session per core, with their two secondary indexes built once at the end
- * from the same definitions; foreign keys are not checked row by row (superusers only; every copy
+ * unique; the copies keep the templates' states and times. The reminders (about fifteen rows per
+ * item now that overdue repeats are stored one at a time; about a hundred before) are written by
+ * one session per core, with their two secondary indexes built once at the end from the same
+ * definitions; foreign keys are not checked row by row (superusers only; every copy
  * points at rows that exist).
  */
 export async function cloneItems(url: string, total: number): Promise<{ items: number; reminders: number; clocks: number; cards: number; ms: number }> {

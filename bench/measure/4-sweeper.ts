@@ -36,7 +36,7 @@ export async function measureSweeper(ctx: BenchContext): Promise<void> {
     ctx.record({ section, name: 'node-schedule timers in the app', value: appStats.timers, unit: '', target: 'independent of items (1 for reminders)', pass: appStats.timers <= 4, note: `reminders, reports, repost-cards, retention; ${appStats.activeTimeouts} Node timeouts alive; ${seeded.items} items` });
     ctx.record({ section, name: 'app RSS idle with these items', value: mb(appStats.rss), unit: 'MB', target: '< 150 MB', pass: mb(appStats.rss) < 150 });
 
-    const sweeper = await startChild('sweeper', { databaseUrl: ctx.server.urlFor(database), tz: 'Asia/Shanghai', batchSize: sweepBatch });
+    const sweeper = await startChild('sweeper', { databaseUrl: ctx.server.urlFor(database), tz: 'Asia/Shanghai', batchSize: sweepBatch, orgFile: ctx.orgFile });
     try {
       await sweeper.request({ type: 'sweeps', count: 3 }); // warm-up
       const idle = await sweeper.request<{ runs: SweepRun[]; stats: ChildStats }>({ type: 'sweeps', count: 20 });

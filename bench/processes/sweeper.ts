@@ -1,15 +1,18 @@
 /**
  * The reminder sweeper alone, in its own process so its time and memory are not mixed with the
  * app's other jobs: exactly what the app's `reminders` job runs (sweepReminders, system clock,
- * default batch of 500), driven over IPC so the bench can make rows due between runs.
+ * the organisation file's policy, default batch of 500), driven over IPC so the bench can make
+ * rows due between runs.
  */
 import pino from 'pino';
 import { systemClock } from '../../src/clock.js';
 import { connectDatabase } from '../../src/db/client.js';
 import { sweepReminders } from '../../src/scheduler/reminder-sweep.js';
+import { loadOrgFile } from '../../src/org/load.js';
 import type { ChildStats } from '../lib/children.js';
 
-const { databaseUrl, tz, batchSize } = JSON.parse(process.env.BENCH_CHILD_OPTIONS ?? '{}') as { databaseUrl: string; tz: string; batchSize: number };
+const { databaseUrl, tz, batchSize, orgFile } = JSON.parse(process.env.BENCH_CHILD_OPTIONS ?? '{}') as { databaseUrl: string; tz: string; batchSize: number; orgFile: string };
+const { policy } = (await loadOrgFile(orgFile)).org;
 const send = (message: unknown) => process.send?.(message);
 const database = connectDatabase(databaseUrl);
 const log = pino({ level: 'silent' });
@@ -21,7 +24,7 @@ function stats(): ChildStats {
 
 async function sweepOnce() {
   const started = performance.now();
-  const result = await sweepReminders({ db: database.db, clock: systemClock, log, tz, batchSize });
+  const result = await sweepReminders({ db: database.db, clock: systemClock, log, tz, policy, batchSize });
   return { ms: performance.now() - started, ...result };
 }
 

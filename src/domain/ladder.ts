@@ -4,11 +4,14 @@ import { addDaysToDateKey, atLocalClockTime, localDateKey, minutesSinceLocalMidn
 
 /**
  * The reminder ladder of DESIGN.md §1b for one running clock. Pure: the scheduler stores the steps
- * as reminder rows and regenerates them when the clock changes (met, extended) or the horizon passes.
+ * as reminder rows and regenerates them when the clock changes (met, extended); the sweeper adds
+ * each next overdue repeat as it sends one.
  *
  * Decisions where §1b is open:
  * - Overdue repeats are counted from the due time: with [12h, 24h, 48h] and every 48h they fall at
- *   due+12h, +24h, +48h, +96h, +144h … Repeats are generated up to `horizon` (inclusive), not forever.
+ *   due+12h, +24h, +48h, +96h, +144h … Repeats are generated up to `horizon` (inclusive), not forever;
+ *   the stored rows go only as far as the next repeat (`ladderThroughNextRepeat`), and the sweeper
+ *   adds the one after when it sends one, so an item overdue for months holds a handful of rows.
  * - `overdue` goes out at the due instant, like `due` (deadlines are exclusive, see clocks.ts);
  *   the two reach different people.
  * - A step that would fire at or before the clock starts (due-soon of a clock no longer than its
@@ -181,4 +184,31 @@ export function pendingReminders(clock: LadderClock, opts: LadderOptions & { now
   const latest = past.at(-1);
   const future = steps.filter((s) => s.at > now);
   return finish(latest ? [{ ...latest, at: now }, ...future] : future, clock, opts);
+}
+
+/** 0 for `overdue`, n for `overdue_repeat_n`, undefined for the steps before the due time. */
+export function overdueIndex(step: string): number | undefined {
+  if (step === 'overdue') return 0;
+  const match = /^overdue_repeat_(\d+)$/.exec(step);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * The ladder as far as the first overdue repeat sent strictly after `after`, exactly as the whole
+ * ladder has those steps. Cutting the raw ladder at a horizon h leaves every step sent at or before
+ * h as it is in the whole ladder (a later step has scheduledAt > h, so it is sent after h and cannot
+ * supersede one sent at or before h); the loop widens h until the step it returns lies within it.
+ */
+export function ladderThroughNextRepeat(clock: LadderClock, opts: Omit<LadderOptions, 'horizon'> & { after: Date }): ReminderStep[] {
+  if (clock.metAt) return [];
+  const after = opts.after.getTime();
+  const every = Math.max(1, opts.policy.reminders.overdue_repeat_every) * MINUTE;
+  let horizon = Math.max(after, clock.due.getTime());
+  for (;;) {
+    const steps = reminderSchedule(clock, { ...opts, horizon: new Date(horizon) });
+    const index = steps.findIndex((s) => (overdueIndex(s.step) ?? 0) > 0 && s.at.getTime() > after);
+    const next = index >= 0 ? steps[index]! : undefined;
+    if (next && next.at.getTime() <= horizon) return steps.slice(0, index + 1);
+    horizon = next ? next.at.getTime() : horizon + every;
+  }
 }

@@ -1,12 +1,14 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import { CLOCK_LABELS_ZH, type ClockKind } from '../domain/clocks.js';
+import { CLOCK_LABELS_ZH, type ClockKind, type Level } from '../domain/clocks.js';
+import { ladderThroughNextRepeat, overdueIndex } from '../domain/ladder.js';
+import type { Policy } from '../domain/policy.js';
 import type { Db, Tx } from '../db/client.js';
 import { findItemById, liveCardsOf, unitsOfItem, type ItemRow } from '../db/queries/items.js';
 import { countyLeadersOverseeing, effectiveRoster, listActiveUnits, openIdsOf } from '../db/queries/organisation.js';
 import { enqueueOutbox } from '../db/queries/outbox.js';
-import { reminders } from '../db/schema/index.js';
+import { clocks, reminders } from '../db/schema/index.js';
 import { textWithMentions } from '../workflow/actions/notify.js';
 import { formatLocalTime, formatMinutes } from '../workflow/present.js';
 
@@ -15,6 +17,11 @@ import { formatLocalTime, formatMinutes } from '../workflow/present.js';
  * their messages to the outbox and marks them sent in the same transaction, so two replicas never
  * send one twice and a crash between claim and commit leaves them for the next sweep. Several
  * reminders for one chat or person in one sweep become one message.
+ *
+ * Overdue repeats are stored one at a time: sending `overdue` or a repeat writes the next repeat
+ * row in the same transaction. The claim also holds each item FOR SHARE (skipping items a change
+ * holds), and syncDeadlines takes the item before it cancels, so a clock stopped while we send
+ * always sees, and cancels, the repeat we add.
  */
 
 export interface SweepDeps {
@@ -22,7 +29,14 @@ export interface SweepDeps {
   clock: Clock;
   log: Logger;
   tz: string;
+  /** The ladder the next overdue repeat is taken from (the organisation file's policy). */
+  policy: Policy;
   batchSize?: number;
+  /**
+   * Runs inside the transaction once the due rows are claimed, before anything is written: tests
+   * stop a process here to show that a crash between claim and commit loses and repeats nothing.
+   */
+  afterClaim?: (reminderIds: number[]) => Promise<void>;
 }
 
 type ReminderRow = typeof reminders.$inferSelect;
@@ -88,17 +102,43 @@ async function deliveriesFor(tx: Tx, row: ReminderRow, item: ItemRow, now: Date,
   }
 }
 
+/**
+ * After an overdue step goes out, the next repeat of the ladder that is still ahead becomes a row.
+ * Repeats missed meanwhile (the bot was down) are not written: the one just sent stood for them.
+ */
+async function scheduleNextRepeat(tx: Tx, row: ReminderRow, item: ItemRow, now: Date, deps: SweepDeps): Promise<void> {
+  if (item.state === 'closed') return;
+  const [clock] = await tx.select().from(clocks).where(and(eq(clocks.itemId, row.itemId), eq(clocks.kind, row.clock)));
+  // A clock met or moved since this row was written has other rows (or none): add nothing to it.
+  if (!clock || clock.metAt || (clock.extendedDueAt ?? clock.dueAt).getTime() !== row.clockDueAt.getTime()) return;
+  const ladder = ladderThroughNextRepeat(
+    { start: clock.startsAt, due: row.clockDueAt },
+    { level: item.level as Level, policy: deps.policy, tz: deps.tz, after: new Date(Math.max(now.getTime(), row.clockDueAt.getTime())) },
+  );
+  const next = ladder.at(-1);
+  if (!next || (overdueIndex(next.step) ?? 0) <= (overdueIndex(row.step) ?? 0)) return;
+  await tx
+    .insert(reminders)
+    .values({ itemId: row.itemId, clock: row.clock, step: next.step, clockDueAt: row.clockDueAt, dueAt: next.at, audience: next.audience, urgentFor: next.urgentFor, status: 'pending' })
+    .onConflictDoNothing();
+}
+
 export async function sweepReminders(deps: SweepDeps): Promise<{ sent: number; messages: number }> {
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
-    const due = await tx
-      .select()
-      .from(reminders)
-      .where(and(eq(reminders.status, 'pending'), lte(reminders.dueAt, now)))
-      .orderBy(asc(reminders.dueAt), asc(reminders.id))
-      .limit(deps.batchSize ?? 500)
-      .for('update', { skipLocked: true });
-    if (due.length === 0) return { sent: 0, messages: 0 };
+    // Two locking clauses drizzle's builder cannot write: the rows are ours alone, the items are
+    // shared with other sweepers but not with a change in progress (see the comment above).
+    const claimed = await tx.execute<{ id: string }>(sql`
+      select r.id from ${reminders} r join items i on i.id = r.item_id
+      where r.status = 'pending' and r.due_at <= ${now.toISOString()}::timestamptz
+      order by r.due_at, r.id
+      limit ${deps.batchSize ?? 500}
+      for update of r skip locked
+      for share of i skip locked`);
+    if (claimed.length === 0) return { sent: 0, messages: 0 };
+    const ids = claimed.map((row) => Number(row.id));
+    await deps.afterClaim?.(ids);
+    const due = await tx.select().from(reminders).where(inArray(reminders.id, ids)).orderBy(asc(reminders.dueAt), asc(reminders.id));
     // Steps of one clock that all fell due meanwhile (the bot was down, the clock jumped): only the
     // latest still means something; the earlier ones are skipped, not sent late.
     const latest = new Map<string, number>();
@@ -110,9 +150,13 @@ export async function sweepReminders(deps: SweepDeps): Promise<{ sent: number; m
     const current = due.filter((row) => !outdated.includes(row));
     if (outdated.length > 0) await tx.update(reminders).set({ status: 'skipped' }).where(inArray(reminders.id, outdated.map((r) => r.id)));
     const deliveries = new Map<string, Delivery>();
+    const itemsById = new Map<number, ItemRow>();
     for (const row of current) {
-      const item = await findItemById(tx, row.itemId);
-      if (item) await deliveriesFor(tx, row, item, now, deps.tz, deliveries);
+      const item = itemsById.get(row.itemId) ?? (await findItemById(tx, row.itemId));
+      if (!item) continue;
+      itemsById.set(item.id, item);
+      await deliveriesFor(tx, row, item, now, deps.tz, deliveries);
+      if (overdueIndex(row.step) !== undefined) await scheduleNextRepeat(tx, row, item, now, deps);
     }
     const batch = `${now.getTime()}:${due[0]!.id}`;
     for (const delivery of deliveries.values()) {

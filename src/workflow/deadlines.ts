@@ -1,16 +1,16 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { computeClocks, effectiveDue, type ClockView } from '../domain/clocks.js';
-import { reminderSchedule, type ReminderStep } from '../domain/ladder.js';
+import { ladderThroughNextRepeat, type ReminderStep } from '../domain/ladder.js';
 import type { Level } from '../domain/clocks.js';
 import type { DbOrTx, Tx } from '../db/client.js';
 import type { ItemRow } from '../db/queries/items.js';
-import { clocks, reminders } from '../db/schema/index.js';
+import { clocks, items, reminders } from '../db/schema/index.js';
+import { enqueueOutbox } from '../db/queries/outbox.js';
+import type { WorkingCalendar } from '../domain/calendar.js';
+import { auditedChangeInTx } from './audited.js';
 import { loadFacts } from './item-facts.js';
 import type { ViewContext } from './item-view.js';
 
-const DAY = 86_400_000;
-/** Overdue repeats are kept as rows this far past due; any later change re-derives them. */
-const REPEAT_HORIZON = 60 * DAY;
 const CLOSED_STATES = new Set(['closed']);
 
 function metBy(view: ClockView): string | null {
@@ -22,8 +22,14 @@ function metBy(view: ClockView): string | null {
  * Keeps the item's clocks and reminder rows in step with its facts, in the caller's transaction
  * (DESIGN.md §1a, §1b): a stopped clock cancels its pending reminders, a moved due time makes new
  * ones, and steps the item is already past when they first appear collapse into the latest one.
+ * Overdue repeats exist as rows only up to the next one to send; the sweeper adds each following
+ * repeat when it sends one (reminder-sweep.ts).
  */
 export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Promise<void> {
+  // The sweeper holds the item FOR SHARE while it sends a reminder and writes the next repeat. Taking
+  // the item here first means that row is committed, and seen below, before we decide what to cancel
+  // (otherwise a repeat written during a clock-stopping click would survive it).
+  await tx.select({ id: items.id }).from(items).where(eq(items.id, item.id)).for('no key update');
   const facts = await loadFacts(tx, item);
   const views = computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar });
   for (const view of views) {
@@ -41,14 +47,16 @@ export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Pr
     await tx.insert(clocks).values(row).onConflictDoUpdate({ target: [clocks.itemId, clocks.kind], set: row });
   }
 
+  if (ctx.calendar && views.some((view) => view.beyondCalendarData)) await warnCalendarRunOut(tx, item, ctx.calendar, ctx.now);
+
   const existing = await tx.select().from(reminders).where(eq(reminders.itemId, item.id));
   const keep = new Set<number>();
   const live = CLOSED_STATES.has(item.state) ? [] : views.filter((view) => view.kind !== 'watch');
   for (const view of live) {
     const due = effectiveDue(view);
-    const schedule = reminderSchedule(
+    const schedule = ladderThroughNextRepeat(
       { start: view.start, due, metAt: view.met?.at },
-      { level: item.level as Level, policy: ctx.policy, tz: ctx.tz, horizon: new Date(Math.max(ctx.now.getTime(), due.getTime()) + REPEAT_HORIZON) },
+      { level: item.level as Level, policy: ctx.policy, tz: ctx.tz, after: new Date(Math.max(ctx.now.getTime(), due.getTime())) },
     );
     const known = new Map(existing.filter((r) => r.clock === view.kind && r.clockDueAt.getTime() === due.getTime()).map((r) => [r.step, r]));
     const missedPast = schedule.filter((step) => step.at.getTime() <= ctx.now.getTime() && !known.has(step.step));
@@ -69,6 +77,25 @@ export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Pr
   const stale = existing.filter((r) => r.status === 'pending' && !keep.has(r.id)).map((r) => r.id);
   // Rows inserted above are new ids, never in `existing`; only old pending rows can go stale.
   if (stale.length > 0) await tx.update(reminders).set({ status: 'cancelled' }).where(and(inArray(reminders.id, stale), eq(reminders.status, 'pending')));
+}
+
+/**
+ * DESIGN.md §1a: past the calendar data's last year working days are counted from weekends only;
+ * the admins hear it once per last year, the first time a clock needs it. The outbox key is the
+ * "once": a later clock (or a second bot) finds the row there and adds nothing, audit included.
+ */
+async function warnCalendarRunOut(tx: Tx, item: ItemRow, calendar: WorkingCalendar, now: Date): Promise<void> {
+  const { lastYear } = calendar;
+  const key = `calendar-beyond:${lastYear}`;
+  const text = [
+    `工作日历数据只到${lastYear}年，之后按周末计算；请补充${lastYear + 1}年官方节假日安排（见 README 的 CALENDAR_FILE）。`,
+    `首次涉及：${item.ref}「${item.title}」。`,
+  ].join('\n');
+  await auditedChangeInTx(tx, { at: now, actor: 'system:calendar', action: 'calendar.beyond_data_warned', itemId: item.id, subject: `calendar:${lastYear}` }, async (t) => {
+    const queued = await enqueueOutbox(t, key, { kind: 'send', target: { admins: true }, message: { msgType: 'text', text } }, now);
+    // Nothing queued, nothing to record: the audit row goes with the one warning.
+    return queued ? { value: undefined, after: { lastYear, outboxKey: key, item: item.ref } } : { value: undefined };
+  });
 }
 
 async function insertStep(tx: Tx, itemId: number, clock: string, clockDue: Date, step: ReminderStep, status: string): Promise<void> {

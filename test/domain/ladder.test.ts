@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Level } from '../../src/domain/clocks.js';
-import { pendingReminders, reminderSchedule, type ReminderStep } from '../../src/domain/ladder.js';
+import { ladderThroughNextRepeat, overdueIndex, pendingReminders, reminderSchedule, type ReminderStep } from '../../src/domain/ladder.js';
 import { defaultPolicy, policySchema, type Policy } from '../../src/domain/policy.js';
 
 const SH = 'Asia/Shanghai';
@@ -262,5 +263,65 @@ describe('pendingReminders: steps already past collapse into the latest', () => 
     expect(first?.scheduledAt.toISOString()).toBe('2026-11-09T00:00:00.000Z');
     expect(first?.at.toISOString()).toBe('2026-11-09T01:00:00.000Z');
     expect(first?.urgentFor).toEqual(['lead_leaders']);
+  });
+});
+
+describe('ladderThroughNextRepeat: what is stored as rows', () => {
+  const verify = { start: d('2026-11-09T02:00:00Z'), due: d('2026-11-10T02:00:00Z') };
+
+  it('before the due time: the steps up to the first repeat, no further', () => {
+    expect(brief(ladderThroughNextRepeat(verify, { level: 'general', policy: defaultPolicy, tz: SH, after: verify.due }))).toEqual([
+      ['half', '2026-11-09T23:30:00.000Z', true],
+      ['due_soon', '2026-11-10T00:00:00.000Z', false],
+      ['due', '2026-11-10T02:00:00.000Z', false],
+      ['overdue', '2026-11-10T02:00:00.000Z', false],
+      ['overdue_repeat_1', '2026-11-10T23:30:00.000Z', true],
+    ]);
+  });
+
+  it('long overdue: through the first repeat sent strictly after `after`, numbered as in the whole ladder', () => {
+    const steps = ladderThroughNextRepeat(verify, { level: 'general', policy: defaultPolicy, tz: SH, after: d('2026-11-16T02:00:00Z') });
+    // +144 h falls exactly at `after`, so the next one (+192 h) ends the list.
+    expect(brief(steps.slice(-2))).toEqual([
+      ['overdue_repeat_5', '2026-11-16T02:00:00.000Z', false],
+      ['overdue_repeat_6', '2026-11-18T02:00:00.000Z', false],
+    ]);
+  });
+
+  it('is always a prefix of the whole ladder ending at its first repeat after `after` (random clocks and policies)', () => {
+    // Repeats no closer than an hour: the ladder is quadratic in its length (dropSuperseded), and
+    // policies repeat every few hours at most.
+    const minutes = (max: number, min = 1) => fc.integer({ min, max });
+    fc.assert(
+      fc.property(
+        fc.record({
+          start: fc.integer({ min: 0, max: 30 * 24 * 60 }),
+          length: minutes(5 * 24 * 60),
+          afterDue: fc.integer({ min: -3 * 24 * 60, max: 20 * 24 * 60 }),
+          level: fc.constantFrom<Level>('general', 'major', 'critical'),
+          repeatAfter: fc.array(minutes(3 * 24 * 60, 30), { minLength: 1, maxLength: 4 }),
+          every: minutes(3 * 24 * 60, 60),
+          dueSoon: minutes(6 * 60),
+          quiet: fc.boolean(),
+        }),
+        (c) => {
+          const policy = policySchema.parse({ reminders: { due_soon: c.dueSoon, overdue_repeat_after: c.repeatAfter, overdue_repeat_every: c.every }, quiet_hours: { enabled: c.quiet } });
+          const start = new Date(Date.UTC(2026, 10, 1) + c.start * 60_000);
+          const clock = { start, due: new Date(start.getTime() + c.length * 60_000) };
+          const after = new Date(Math.max(clock.due.getTime(), clock.due.getTime() + c.afterDue * 60_000));
+          const opts = { level: c.level, policy, tz: SH };
+          const lazy = ladderThroughNextRepeat(clock, { ...opts, after });
+          // The whole ladder far enough out that nothing near `after` depends on where it stops.
+          const whole = reminderSchedule(clock, { ...opts, horizon: new Date(after.getTime() + 40 * 24 * HOUR) });
+          const last = lazy.at(-1)!;
+          expect(overdueIndex(last.step)).toBeGreaterThan(0);
+          expect(last.at.getTime()).toBeGreaterThan(after.getTime());
+          expect(lazy).toEqual(whole.slice(0, lazy.length));
+          // No repeat in between is sent after `after`: `last` is the first such.
+          expect(lazy.slice(0, -1).filter((s) => (overdueIndex(s.step) ?? 0) > 0 && s.at > after)).toEqual([]);
+        },
+      ),
+      { seed: 20261127, numRuns: 300 },
+    );
   });
 });

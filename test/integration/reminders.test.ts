@@ -3,7 +3,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findItemByRef } from '../../src/db/queries/items.js';
 import { clocks, extensions, outbox, reminders } from '../../src/db/schema/index.js';
-import { sweepReminders } from '../../src/scheduler/reminder-sweep.js';
+import { sweepReminders, type SweepDeps } from '../../src/scheduler/reminder-sweep.js';
+import { overdueIndex, reminderSchedule } from '../../src/domain/ladder.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
 import { silentLog } from '../helpers/org.js';
@@ -20,7 +21,7 @@ describe('reminders: derived from clocks and the ladder, swept once', () => {
   let harness: Awaited<ReturnType<typeof startTestApp>>;
   let d: ReturnType<typeof driver>;
   const at = (offsetMs: number) => harness.clock.set(new Date(AT.getTime() + offsetMs));
-  const sweep = () => sweepReminders({ db: db.db, clock: harness.clock, log: silentLog, tz: 'Asia/Shanghai' });
+  const sweep = (extra: Partial<SweepDeps> = {}) => sweepReminders({ db: db.db, clock: harness.clock, log: silentLog, tz: 'Asia/Shanghai', policy: harness.app.org.org.policy, ...extra });
   const queuedTexts = async () =>
     (await db.db.select().from(outbox).where(sql`key like 'reminder:%'`).orderBy(outbox.id)).map((row) => ({
       kind: row.kind,
@@ -29,6 +30,7 @@ describe('reminders: derived from clocks and the ladder, swept once', () => {
     }));
   const rowsOf = async (itemId: number, clock: string) =>
     db.db.select().from(reminders).where(and(eq(reminders.itemId, itemId), eq(reminders.clock, clock))).orderBy(reminders.dueAt, reminders.id);
+  const pendingRepeats = async (itemId: number) => (await rowsOf(itemId, 'ack')).filter((r) => r.status === 'pending' && (overdueIndex(r.step) ?? 0) > 0);
 
   beforeAll(async () => {
     nock.disableNetConnect();
@@ -125,6 +127,53 @@ describe('reminders: derived from clocks and the ladder, swept once', () => {
     // Each row claimed by exactly one sweeper: the three counts add up to the rows marked sent.
     expect(sent).toBe(sentNow.length);
     expect(sentNow.every((r) => r.attempts === 1)).toBe(true);
+  });
+
+  it('an overdue clock keeps only its next repeat as a row; each repeat sent writes the following one', async () => {
+    await d.say('ou_news_staff', '/yq new 长期超时测试\n部门: 卫健委', 'oc_news'); // Fri 17:00, ack due 19:00
+    const item = (await findItemByRef(db.db, 'YQ-20261127-005'))!;
+    expect((await rowsOf(item.id, 'ack')).map((r) => r.step)).toEqual(['half', 'due_soon', 'due', 'overdue', 'overdue_repeat_1']);
+    const [clock] = await db.db.select().from(clocks).where(and(eq(clocks.itemId, item.id), eq(clocks.kind, 'ack')));
+    // The whole ladder, as the old code stored it, to check the one stored row against.
+    const whole = reminderSchedule({ start: clock!.startsAt, due: clock!.dueAt }, { level: 'general', policy: harness.app.org.org.policy, tz: 'Asia/Shanghai', horizon: new Date(AT.getTime() + 90 * 24 * HOUR) });
+    const nextRepeat = (now: number) => whole.find((s) => (overdueIndex(s.step) ?? 0) > 0 && s.at.getTime() > now)!;
+    for (let day = 1; day <= 8; day += 1) {
+      at(7 * HOUR + day * 24 * HOUR);
+      await sweep();
+      const now = harness.clock.now().getTime();
+      const pending = await pendingRepeats(item.id);
+      expect(pending.map((r) => [r.step, r.dueAt.toISOString()])).toEqual([[nextRepeat(now).step, nextRepeat(now).at.toISOString()]]);
+    }
+    // Eight daily sweeps sent at most one row a day: the table grows by what is sent, not by a horizon.
+    expect((await rowsOf(item.id, 'ack')).length).toBeLessThanOrEqual(5 + 8);
+    // Down for three weeks: one catch-up message for the clock, then the ladder's next repeat.
+    at(7 * HOUR + 30 * 24 * HOUR);
+    await sweep();
+    const now = harness.clock.now();
+    expect((await rowsOf(item.id, 'ack')).filter((r) => r.sentAt?.getTime() === now.getTime())).toHaveLength(1);
+    expect((await pendingRepeats(item.id)).map((r) => r.step)).toEqual([nextRepeat(now.getTime()).step]);
+  });
+
+  it('a clock stopped while the sweeper is sending its overdue step cancels the repeat the sweeper adds', async () => {
+    const item = (await findItemByRef(db.db, 'YQ-20261127-005'))!;
+    const [due] = await pendingRepeats(item.id);
+    harness.clock.set(due!.dueAt);
+    let release!: () => void;
+    let claimed!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const isClaimed = new Promise<void>((resolve) => (claimed = resolve));
+    const sweeping = sweep({ afterClaim: async () => { claimed(); await held; } });
+    await isClaimed;
+    // The click waits for the sweeper's hold on the item; give it time to get there.
+    const clicking = d.click('ou_health_liaison', { item: item.id, action: 'acknowledge' }, 'oc_health');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await Promise.all([sweeping, clicking]);
+    const ack = await rowsOf(item.id, 'ack');
+    expect(ack.find((r) => r.id === due!.id)!.status).toBe('sent');
+    // The sweeper did write the following repeat, and the click saw it and cancelled it.
+    expect(ack.filter((r) => r.status === 'cancelled' && (overdueIndex(r.step) ?? 0) > (overdueIndex(due!.step) ?? 0))).toHaveLength(1);
+    expect(ack.filter((r) => r.status === 'pending')).toEqual([]);
   });
 });
 

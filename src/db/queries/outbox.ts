@@ -85,14 +85,17 @@ function payloadOf(command: OutboxCommand): { target: unknown; payload: unknown 
 
 /**
  * Queues a command in the caller's transaction. The key makes it idempotent: the same key twice
- * is one row (a redelivered event cannot queue its reply again).
+ * is one row (a redelivered event cannot queue its reply again). Returns false when a row with
+ * this key already existed (nothing was queued).
  */
-export async function enqueueOutbox(db: DbOrTx, key: string, command: OutboxCommand, at: Date): Promise<void> {
+export async function enqueueOutbox(db: DbOrTx, key: string, command: OutboxCommand, at: Date): Promise<boolean> {
   const { target, payload } = payloadOf(command);
-  await db
+  const inserted = await db
     .insert(outbox)
     .values({ key, kind: command.kind, lane: laneOf(command, key), target, payload, createdAt: at, nextAttemptAt: at })
-    .onConflictDoNothing({ target: outbox.key });
+    .onConflictDoNothing({ target: outbox.key })
+    .returning({ id: outbox.id });
+  return inserted.length > 0;
 }
 
 /**
