@@ -26,21 +26,7 @@ export function charLength(text: string): number {
   return n;
 }
 
-export interface Truncated {
-  text: string;
-  truncated: boolean;
-}
-
-/**
- * Cut `text` to at most `max` code points (never splitting a surrogate pair), ending with `…` when
- * cut. Trailing whitespace before the ellipsis is dropped.
- */
-export function truncate(text: string, max: number): Truncated {
-  if (max < 1) return { text: '', truncated: text.length > 0 };
-  const points = Array.from(text);
-  if (points.length <= max) return { text, truncated: false };
-  return { text: `${points.slice(0, max - 1).join('').trimEnd()}…`, truncated: true };
-}
+export { truncate, type Truncated } from '../src/domain/text.js';
 
 /** Collapse all whitespace (newlines, tabs, runs of spaces) into single spaces and trim. */
 export function oneLine(text: string): string {

@@ -1,5 +1,6 @@
 import { addDaysToDateKey, atLocalClockTime, isDateKey, localDateKey, localParts, parseClockTime, type DateKey } from './time.js';
 import type { Policy } from './policy.js';
+import { truncate } from './text.js';
 
 /**
  * 舆情风险评估 (R17, notice §3.2 分析研判): before a major policy or decision that touches people's
@@ -193,7 +194,7 @@ function splitEntries(text: string, firstLineIsName: boolean, problems: Located[
       problems.push({ field: 'unknown', messageZh: `不认识的字段“${match[1]!.trim()}”，可用的字段：${KNOWN_KEYS}。`, line: index });
       current = 'skip';
     } else if (line.trim() !== '') {
-      const shown = line.trim().length > 20 ? `${line.trim().slice(0, 20)}…` : line.trim();
+      const shown = truncate(line.trim(), 21).text;
       problems.push({ field: 'line', messageZh: `第${index + 1}行“${shown}”不属于任何字段；每行写成“字段: 值”，例如“应对预案: …”。可用的字段：${KNOWN_KEYS}。`, line: index });
     }
   });

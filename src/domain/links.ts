@@ -1,3 +1,5 @@
+import { truncate } from './text.js';
+
 /**
  * Article links normalised so the same article registered twice is caught (DESIGN.md §5 Links).
  * The result is a comparison key that is still a working link: it only drops what does not pick
@@ -58,7 +60,7 @@ const SITES: { host: string; path: RegExp; keep: readonly string[]; needs?: stri
 const EXAMPLE = '链接应当像 https://mp.weixin.qq.com/s/Ab12Cd 或 weibo.com/1234567890/N5xYzAbCd 这样：http:// 或 https:// 开头（可省略），带网站域名，中间没有空格。';
 
 function invalid(input: string, reason: string): NormalizeResult {
-  const shown = input.length > 60 ? `${input.slice(0, 60)}…` : input;
+  const shown = truncate(input, 61).text;
   return { ok: false, messageZh: `链接“${shown}”${reason}。${EXAMPLE}` };
 }
 

@@ -1,6 +1,7 @@
 import type { ItemKind, Level } from './clocks.js';
 import { normalizeUrl } from './links.js';
 import { addDaysToDateKey, addLocalDays, fromLocal, isDateKey, localDateKey, localParts, parseDateKey } from './time.js';
+import { truncate } from './text.js';
 
 /**
  * The text registration command (R1): `/yq new <title>` then optional `字段: 值` lines, and the
@@ -415,7 +416,7 @@ function splitEntries(rest: string, problems: Located[]): Entry[] {
       entries.push({ key: 'url', lines: [line], line: index }); // a link pasted on its own line
       current = undefined;
     } else {
-      const shown = line.trim().length > 20 ? `${line.trim().slice(0, 20)}…` : line.trim();
+      const shown = truncate(line.trim(), 21).text;
       problems.push({
         field: 'line',
         labelZh: `第${index + 1}行`,
