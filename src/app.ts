@@ -21,6 +21,7 @@ import { syncOrganisation } from './org/sync.js';
 import { loadWorkingCalendar } from './calendar/load.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { sweepReminders } from './scheduler/reminder-sweep.js';
+import { redrawOverdueCards } from './scheduler/overdue-cards.js';
 import { finishWatches } from './scheduler/watch.js';
 import { escalateLeads } from './scheduler/leads.js';
 import { remindAssessments } from './scheduler/assessments.js';
@@ -169,7 +170,8 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       name: 'reminders',
       cron: '*/20 * * * * *',
       run: async () => {
-        await sweepReminders({ db: database.db, clock, log: log.child({ component: 'reminders' }), tz: org.org.timezone, policy: org.org.policy });
+        const swept = await sweepReminders({ db: database.db, clock, log: log.child({ component: 'reminders' }), tz: org.org.timezone, policy: org.org.policy });
+        await redrawOverdueCards(database.db, swept.passedDue, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'cards' }));
         await finishWatches(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'watch' }));
         await escalateLeads(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'leads' }));
         await remindAssessments(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'assessments' }));
