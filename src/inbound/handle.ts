@@ -17,7 +17,7 @@ import { findNewsOfficeUnit, findUnit, unitsBoundToChat, unitsWithoutChat } from
 import { enqueueOutbox, type OutgoingMessage } from '../db/queries/outbox.js';
 import { dedupeKeys, type InboundEvent } from '../lark/events.js';
 import { loadActor } from '../workflow/actor.js';
-import { RefusedError } from '../workflow/errors.js';
+import { BadPayloadError, RefusedError } from '../workflow/errors.js';
 import { bindUnitChatInTx } from '../workflow/organisation.js';
 import { CARD_ACTIONS } from './card-actions.js';
 
@@ -86,23 +86,24 @@ type CardActionEvent = Extract<InboundEvent, { type: 'card_action' }>;
 
 async function onCardAction(deps: InboundDeps, tx: Tx, event: CardActionEvent, at: Date, log: Logger): Promise<CardResponse> {
   const name = String(event.value.action ?? '');
-  const handler = Object.hasOwn(CARD_ACTIONS, name) ? CARD_ACTIONS[name] : undefined;
+  const entry = Object.hasOwn(CARD_ACTIONS, name) ? CARD_ACTIONS[name] : undefined;
   const actionLog = log.child({ action: name, actor: event.operatorOpenId, item: event.value.item });
-  if (!handler) {
+  if (!entry) {
     actionLog.warn('card action with no handler');
     return { toast: { type: 'warning', content: '这个卡片按钮已失效，请在最新的卡片上操作。' } };
   }
+  // The payload is checked before anything runs: a forged or garbled one changes nothing.
+  const click = entry.accept(event.value, event.formValue);
+  if (!click.ok) return refuseBadPayload(tx, event, name, click.error, at, actionLog);
   const actor = await loadActor(tx, event.operatorOpenId);
   try {
     const response = await tx.transaction((sp) =>
-      handler({
+      click.run({
         tx: sp,
         actor,
         log: actionLog,
         view: { tz: deps.org.timezone, policy: deps.org.policy, calendar: deps.org.calendar, now: at },
         audiences: [...(event.chatId ? [`chat:${event.chatId}`] : []), `user:${event.operatorOpenId}`],
-        value: event.value,
-        formValue: event.formValue,
         messageId: event.messageId,
         chatId: event.chatId,
       }),
@@ -110,6 +111,7 @@ async function onCardAction(deps: InboundDeps, tx: Tx, event: CardActionEvent, a
     actionLog.info('card action done');
     return response;
   } catch (error) {
+    if (error instanceof BadPayloadError) return refuseBadPayload(tx, event, name, error, at, actionLog);
     if (error instanceof RefusedError) {
       actionLog.warn({ reason: error.reasonCode }, 'card action refused');
       await insertSecurityEvent(tx, {
@@ -118,7 +120,8 @@ async function onCardAction(deps: InboundDeps, tx: Tx, event: CardActionEvent, a
         actor: event.operatorOpenId,
         action: error.action,
         reason: error.reasonCode,
-        detail: { value: event.value, chatId: event.chatId, messageId: event.messageId },
+        // The checked value only: ids and codes, never the raw payload (which may hold anything).
+        detail: { value: { action: name, ...click.value }, chatId: event.chatId, messageId: event.messageId },
       });
       return { toast: { type: 'error', content: error.messageZh } };
     }
@@ -130,6 +133,24 @@ async function onCardAction(deps: InboundDeps, tx: Tx, event: CardActionEvent, a
     actionLog.error({ err: error, reference }, 'card action failed');
     return { toast: { type: 'error', content: `操作失败（参考编号 ${reference}），请稍后再试。` } };
   }
+}
+
+/**
+ * A card payload no card of ours sends (missing or garbled ids, an id of another item): a clear
+ * answer and a security event naming the action and the field, nothing else written. The savepoint
+ * of the action, if it ran, is already rolled back.
+ */
+async function refuseBadPayload(tx: Tx, event: CardActionEvent, action: string, error: BadPayloadError, at: Date, log: Logger): Promise<CardResponse> {
+  log.warn({ field: error.field, problem: error.problem }, 'card action with a bad payload');
+  await insertSecurityEvent(tx, {
+    at,
+    kind: 'bad_payload',
+    actor: event.operatorOpenId,
+    action,
+    reason: `${error.field}: ${error.problem}`,
+    detail: { field: error.field, problem: error.problem, chatId: event.chatId, messageId: event.messageId },
+  });
+  return { toast: { type: 'error', content: error.messageZh } };
 }
 
 async function onMessage(deps: InboundDeps, tx: Tx, event: MessageEvent, at: Date, log: Logger): Promise<void> {

@@ -83,6 +83,15 @@ export class MalformedEventError extends Error {
   }
 }
 
+/**
+ * Form fields without U+0000, which PostgreSQL text and jsonb cannot hold (a form text with one
+ * made its action fail with the internal-error toast). Strings and lists of strings (multi-selects).
+ */
+function withoutNul(form: Record<string, unknown>): Record<string, unknown> {
+  const clean = (value: unknown): unknown => (typeof value === 'string' ? value.replaceAll('\u0000', '') : Array.isArray(value) ? value.map(clean) : value);
+  return Object.fromEntries(Object.entries(form).map(([name, value]) => [name, clean(value)]));
+}
+
 function textOf(messageType: string, content: string): string {
   if (messageType !== 'text') return '';
   try {
@@ -129,7 +138,7 @@ export function toInboundEvent(body: unknown): InboundEvent {
         eventId,
         operatorOpenId: event.operator.open_id,
         value: event.action.value ?? {},
-        formValue: event.action.form_value,
+        formValue: event.action.form_value && withoutNul(event.action.form_value),
         messageId: event.context?.open_message_id,
         chatId: event.context?.open_chat_id,
         token: event.token,

@@ -23,3 +23,21 @@ export class InputError extends DomainError<'bad_input'> {
     super('bad_input', messageZh);
   }
 }
+
+/** What a forged or garbled card payload is answered with. */
+export const BAD_PAYLOAD_ZH = '卡片数据无效，请在最新的卡片上操作。';
+
+/**
+ * A card payload no card of ours sends: a missing or garbled id, an unknown option, or an id that
+ * belongs to another item. Refused like a permission (security event, nothing changed).
+ */
+export class BadPayloadError extends DomainError<'bad_payload'> {
+  constructor(
+    /** The field, e.g. `handover` or `form.draft`. */
+    readonly field: string,
+    /** A short code: zod's issue code, or `not_found` / `other_item`. */
+    readonly problem: string,
+  ) {
+    super('bad_payload', BAD_PAYLOAD_ZH, { message: `bad card payload: ${field} ${problem}` });
+  }
+}

@@ -29,7 +29,7 @@ export async function insertAuditEntries(db: DbOrTx, entries: AuditEntry[]): Pro
 
 export interface SecurityEvent {
   at: Date;
-  kind: 'refused_action' | 'bad_request' | 'bad_signature' | 'stale_request' | 'bad_token';
+  kind: 'refused_action' | 'bad_payload' | 'bad_request' | 'bad_signature' | 'stale_request' | 'bad_token';
   actor?: string;
   action?: string;
   reason: string;

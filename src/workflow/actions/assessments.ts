@@ -8,6 +8,7 @@ import { InputError, RefusedError } from '../errors.js';
 import { assessmentRoles, assessmentUnitOf, formatReleaseDate, moveAssessment, registerAssessment, unitNameOf } from '../assessments.js';
 import { parsePickerDate } from './card-time.js';
 import { field, type ActionContext, type ActionHandler } from './common.js';
+import type { AssessmentValue } from './values.js';
 
 /**
  * The assessment card's buttons (R17): 标记就绪 (low and medium risk), 提请负责人审批 (high risk),
@@ -17,9 +18,8 @@ import { field, type ActionContext, type ActionHandler } from './common.js';
 
 export const COMMENT_MAX = 500;
 
-async function clickedAssessment(ctx: ActionContext): Promise<AssessmentRow> {
-  const id = Number(ctx.value.assessment);
-  const a = Number.isInteger(id) ? await lockAssessment(ctx.tx, id) : undefined;
+async function clickedAssessment(ctx: ActionContext<AssessmentValue>): Promise<AssessmentRow> {
+  const a = await lockAssessment(ctx.tx, ctx.value.assessment);
   if (!a) throw new InputError('找不到这份舆情风险评估，卡片可能已过期。');
   return a;
 }
@@ -30,7 +30,7 @@ function clickedCopy(ctx: ActionContext, a: AssessmentRow): string | undefined {
   return ctx.audiences.find((audience) => copies.has(audience));
 }
 
-function step(event: 'mark_ready' | 'request_approval' | 'approve' | 'return', toast: (a: AssessmentRow) => string): ActionHandler {
+function step(event: 'mark_ready' | 'request_approval' | 'approve' | 'return', toast: (a: AssessmentRow) => string): ActionHandler<AssessmentValue> {
   return async (ctx) => {
     const a = await clickedAssessment(ctx);
     const comment = field(ctx, 'comment');

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import { can, type Action, type PermissionContext, type Role } from '../../domain/permissions.js';
 import { transition, type GuardContext, type ItemEvent, type ItemState } from '../../domain/lifecycle.js';
 import type { Tx } from '../../db/client.js';
@@ -7,32 +8,72 @@ import { enqueueOutbox } from '../../db/queries/outbox.js';
 import type { CardResponse } from '../../inbound/handle.js';
 import type { Actor } from '../actor.js';
 import { auditedChangeInTx } from '../audited.js';
-import { InputError, RefusedError } from '../errors.js';
+import { BadPayloadError, InputError, RefusedError } from '../errors.js';
 import { syncItemCards } from '../item-cards.js';
 import { itemRoles } from '../item-roles.js';
 import type { ViewContext } from '../item-view.js';
+import type { ItemValue } from './values.js';
 
-/** What a card action (button or form) works with. One transaction, the event's. */
-export interface ActionContext {
+export type CardValue = Record<string, unknown>;
+
+/**
+ * What a card action (button or form) works with. One transaction, the event's. `value` is the
+ * click's callback value as the action's schema (values.ts) parsed it.
+ */
+export interface ActionContext<V extends CardValue = CardValue> {
   tx: Tx;
   actor: Actor;
   view: ViewContext;
   log: Logger;
   /** Where the clicked copy may live: `chat:oc_…` of the click, then `user:ou_…` of the clicker. */
   audiences: string[];
-  value: Record<string, unknown>;
+  value: V;
   formValue?: Record<string, unknown>;
   /** The clicked message, for replies (forms are posted as replies to the card). */
   messageId?: string;
   chatId?: string;
 }
 
-export type ActionHandler = (ctx: ActionContext) => Promise<CardResponse>;
+export type ActionHandler<V extends CardValue = CardValue> = (ctx: ActionContext<V>) => Promise<CardResponse>;
+
+/** Everything of an action's context but the click's values, which the card action checks. */
+export type ActionEnvironment = Omit<ActionContext, 'value' | 'formValue'>;
+
+/** A checked click, ready to run; or why its payload is refused. */
+export type AcceptedClick = { ok: true; value: CardValue; run: (env: ActionEnvironment) => Promise<CardResponse> } | { ok: false; error: BadPayloadError };
+
+/** A registry entry: the schema of the callback value (and of the ids a form carries) and the action. */
+export interface CardAction {
+  accept(value: unknown, formValue: Record<string, unknown> | undefined): AcceptedClick;
+}
+
+/** The first problem zod found, as the field it is about and a short code (for the security event). */
+function badPayloadOf(error: z.ZodError, prefix?: string): BadPayloadError {
+  const issue = error.issues[0];
+  const path = (issue?.path ?? []).map(String).join('.') || '(value)';
+  return new BadPayloadError(prefix ? `${prefix}.${path}` : path, issue?.code ?? 'invalid');
+}
+
+/**
+ * Pairs an action with the schema of its callback value; `form` checks the form fields that carry
+ * ids (other fields are the user's text, checked by the action).
+ */
+export function cardAction<V extends CardValue>(schema: z.ZodType<V>, handler: ActionHandler<V>, options: { form?: z.ZodType<CardValue> } = {}): CardAction {
+  return {
+    accept(raw, formValue) {
+      const value = schema.safeParse(raw);
+      if (!value.success) return { ok: false, error: badPayloadOf(value.error) };
+      const form = options.form && formValue !== undefined ? options.form.safeParse(formValue) : undefined;
+      if (form && !form.success) return { ok: false, error: badPayloadOf(form.error, 'form') };
+      const data = value.data;
+      return { ok: true, value: data, run: (env) => handler({ ...env, value: data, formValue: form ? form.data : formValue }) };
+    },
+  };
+}
 
 /** Loads and locks the clicked item: concurrent clicks on one item take turns. */
-export async function clickedItem(ctx: ActionContext): Promise<ItemRow> {
-  const id = Number(ctx.value.item);
-  const item = Number.isInteger(id) ? await lockItem(ctx.tx, id) : undefined;
+export async function clickedItem(ctx: ActionContext<ItemValue>): Promise<ItemRow> {
+  const item = await lockItem(ctx.tx, ctx.value.item);
   if (!item) throw new InputError('找不到这条舆情，卡片可能已过期。');
   return item;
 }

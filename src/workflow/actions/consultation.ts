@@ -10,8 +10,9 @@ import { enqueueOutbox } from '../../db/queries/outbox.js';
 import { consultationsOf, draftsOf, findConsultation } from '../../db/queries/records.js';
 import { consultations, drafts } from '../../db/schema/index.js';
 import { transition, type ItemState } from '../../domain/lifecycle.js';
-import { InputError } from '../errors.js';
+import { BadPayloadError, InputError } from '../errors.js';
 import { itemCardView } from '../item-view.js';
+import type { ConsultationValue, DisposalValue, ItemValue } from './values.js';
 import { answer, clickedItem, field, fieldList, requireFields, requirePermission, saveItemChange, type ActionHandler } from './common.js';
 
 const MAX_CREATE_MEMBERS = 50;
@@ -29,7 +30,7 @@ async function peopleOf(tx: Tx, unitCodes: string[]): Promise<string[]> {
  * R10: the propaganda dept (or the news office) convenes the joint consultation: a group with the
  * member units, the lead unit and the news office, the dossier, and the record form.
  */
-export const convene: ActionHandler = async (ctx) => {
+export const convene: ActionHandler<ItemValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   await requirePermission(ctx, item, 'convene_consultation');
   const open = (await consultationsOf(ctx.tx, item.id)).find((c) => !c.recordedAt);
@@ -67,12 +68,13 @@ export const convene: ActionHandler = async (ctx) => {
 };
 
 /** The meeting's record; the disposal opinion goes to the county leader (报审); the wording becomes a draft. */
-export const consultationSubmit: ActionHandler = async (ctx) => {
+export const consultationSubmit: ActionHandler<ConsultationValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   await requirePermission(ctx, item, 'record_consultation');
   requireFields(ctx, { disposal: '处置意见', wording: '统一口径' });
-  const consultation = await findConsultation(ctx.tx, Number(ctx.value.consultation));
-  if (!consultation || consultation.itemId !== item.id) throw new InputError('找不到这次会商。');
+  const consultation = await findConsultation(ctx.tx, ctx.value.consultation);
+  if (!consultation) throw new BadPayloadError('consultation', 'not_found');
+  if (consultation.itemId !== item.id) throw new BadPayloadError('consultation', 'other_item');
   if (consultation.recordedAt) throw new InputError('这次会商已经记录过了。');
   const assigned = fieldList(ctx, 'assign');
   const record = { nature: field(ctx, 'nature') || null, trend: field(ctx, 'trend') || null, risks: field(ctx, 'risks') || null, disposal: field(ctx, 'disposal'), wording: field(ctx, 'wording'), assigned };
@@ -101,13 +103,15 @@ export const consultationSubmit: ActionHandler = async (ctx) => {
 };
 
 /** 报审: the county leader approves (or not) the disposal opinion before it is carried out. */
-export const approveDisposal: ActionHandler = async (ctx) => {
+export const approveDisposal: ActionHandler<DisposalValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   await requirePermission(ctx, item, 'approve_disposal');
-  const consultation = await findConsultation(ctx.tx, Number(ctx.value.consultation));
-  if (!consultation || consultation.itemId !== item.id || !consultation.recordedAt) throw new InputError('找不到待审批的处置意见。');
+  const consultation = await findConsultation(ctx.tx, ctx.value.consultation);
+  if (!consultation) throw new BadPayloadError('consultation', 'not_found');
+  if (consultation.itemId !== item.id) throw new BadPayloadError('consultation', 'other_item');
+  if (!consultation.recordedAt) throw new InputError('找不到待审批的处置意见。');
   if (consultation.approval) throw new InputError('这份处置意见已经审批过了。');
-  const agree = ctx.value.agree === true;
+  const { agree } = ctx.value;
   const comment = field(ctx, 'comment');
   if (!agree && !comment) throw new InputError('不同意时请写明意见。');
   await ctx.tx.update(consultations).set({ approval: agree ? 'approved' : 'rejected', approvedBy: ctx.actor.openId, approvedAt: ctx.view.now, approvalComment: comment || null }).where(eq(consultations.id, consultation.id));

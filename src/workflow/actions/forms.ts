@@ -18,6 +18,7 @@ import { InputError } from '../errors.js';
 import { formatLocalTime } from '../present.js';
 import { clickedItem, postForm, requirePermission, rolesOn, type ActionContext, type ActionHandler } from './common.js';
 import { lineDiff } from './main-path.js';
+import type { FormName, OpenFormValue } from './values.js';
 import type { ItemRow } from '../../db/queries/items.js';
 import { findPersonByOpenId } from '../../db/queries/organisation.js';
 
@@ -31,7 +32,7 @@ function pickerNow(ctx: ActionContext): string {
 }
 
 /** Button `open_form` → which permission it needs and how to build the form. */
-const FORMS: Record<string, { action: Action; build: FormBuilder; context?: FormPermissionContext }> = {
+const FORMS: Record<FormName, { action: Action; build: FormBuilder; context?: FormPermissionContext }> = {
   dispute: {
     action: 'dispute_routing',
     build: async (ctx, _item, base) => disputeFormCard({ ...base, units: (await listActiveUnits(ctx.tx)).filter((u) => u.role !== 'news_office').map((u) => ({ code: u.code, name: u.name })) }),
@@ -84,10 +85,9 @@ const FORMS: Record<string, { action: Action; build: FormBuilder; context?: Form
 };
 
 /** A button that opens a form: permission first, so nobody fills a form they may not submit. */
-export const openForm: ActionHandler = async (ctx) => {
-  const name = String(ctx.value.form ?? '');
-  const form = Object.hasOwn(FORMS, name) ? FORMS[name] : undefined;
-  if (!form) throw new InputError('这个按钮已失效，请在最新的卡片上操作。');
+export const openForm: ActionHandler<OpenFormValue> = async (ctx) => {
+  const name = ctx.value.form;
+  const form = FORMS[name];
   const item = await clickedItem(ctx);
   await requirePermission(ctx, item, form.action, (await form.context?.(ctx, item)) ?? {});
   const card = await form.build(ctx, item, { itemId: item.id, ref: item.ref, title: item.title });

@@ -5,13 +5,14 @@ import { enqueueOutbox } from '../../db/queries/outbox.js';
 import { findUnit } from '../../db/queries/organisation.js';
 import { findHandover, handoverAcksOf, latestVerification } from '../../db/queries/records.js';
 import { handoverAcks, handovers, units } from '../../db/schema/index.js';
-import { InputError, RefusedError } from '../errors.js';
+import { BadPayloadError, InputError, RefusedError } from '../errors.js';
 import { formatSpread } from '../present.js';
 import { answer, clickedItem, field, fieldList, requireFields, requirePermission, saveItemChange, type ActionHandler } from './common.js';
 import { timelineForCards } from './timeline.js';
+import type { HandoverValue, ItemValue } from './values.js';
 
 /** R11: hand a rumour to the police / cyber regulator with the evidence; the respond clock runs on. */
-export const handoverSubmit: ActionHandler = async (ctx) => {
+export const handoverSubmit: ActionHandler<ItemValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   await requirePermission(ctx, item, 'handover_rumour');
   requireFields(ctx, { targets: '移交单位', evidence: '证据和线索' });
@@ -44,10 +45,12 @@ export const handoverSubmit: ActionHandler = async (ctx) => {
 };
 
 /** A target unit confirms it received the dossier. */
-export const handoverAck: ActionHandler = async (ctx) => {
+export const handoverAck: ActionHandler<HandoverValue> = async (ctx) => {
   const item = await clickedItem(ctx);
-  const handover = await findHandover(ctx.tx, Number(ctx.value.handover));
-  if (!handover || handover.itemId !== item.id) throw new InputError('找不到这次移交。');
+  const handover = await findHandover(ctx.tx, ctx.value.handover);
+  // Dossier cards carry the item and the handover together: anything else was not sent by us.
+  if (!handover) throw new BadPayloadError('handover', 'not_found');
+  if (handover.itemId !== item.id) throw new BadPayloadError('handover', 'other_item');
   const unit = ctx.actor.memberships.find((m) => handover.targets.includes(m.unitCode));
   if (!unit) throw new RefusedError('handover_ack', '只有接收移交的公安、网信单位人员可以确认接收。', 'not_target_unit');
   if ((await handoverAcksOf(ctx.tx, handover.id)).some((ack) => ack.unitCode === unit.unitCode)) throw new InputError('本单位已确认接收。');

@@ -11,6 +11,7 @@ import { standingRoles } from '../actor.js';
 import { ensureAllowed, InputError } from '../errors.js';
 import { auditLead, leadCardView, registerDefaultsOf, reporterLabel, syncLeadCards, tellReporter } from '../leads.js';
 import { field, type ActionContext, type ActionHandler } from './common.js';
+import type { LeadValue } from './values.js';
 
 /**
  * The lead card's buttons (R17): 登记为舆情 posts the registration form pre-filled from the lead
@@ -21,9 +22,8 @@ import { field, type ActionContext, type ActionHandler } from './common.js';
 export const REJECT_REASON_MAX = 500;
 
 /** Loads and locks the clicked lead: two people handling it take turns. */
-export async function clickedLead(ctx: ActionContext): Promise<LeadRow> {
-  const id = Number(ctx.value.lead);
-  const lead = Number.isInteger(id) ? await lockLead(ctx.tx, id) : undefined;
+export async function clickedLead(ctx: ActionContext<LeadValue>): Promise<LeadRow> {
+  const lead = await lockLead(ctx.tx, ctx.value.lead);
   if (!lead) throw new InputError('找不到这条线索，卡片可能已过期。');
   return lead;
 }
@@ -52,7 +52,7 @@ async function postLeadForm(ctx: ActionContext, lead: LeadRow, form: string, car
 }
 
 /** 登记为舆情: the registration form, pre-filled with what the lead reported. */
-export const leadRegister: ActionHandler = async (ctx) => {
+export const leadRegister: ActionHandler<LeadValue> = async (ctx) => {
   requireNewsOffice(ctx);
   const lead = await clickedLead(ctx);
   await requireOpenLead(ctx, lead);
@@ -70,7 +70,7 @@ export const leadRegister: ActionHandler = async (ctx) => {
 };
 
 /** 不予登记: the reason form. */
-export const leadReject: ActionHandler = async (ctx) => {
+export const leadReject: ActionHandler<LeadValue> = async (ctx) => {
   requireNewsOffice(ctx);
   const lead = await clickedLead(ctx);
   await requireOpenLead(ctx, lead);
@@ -78,7 +78,7 @@ export const leadReject: ActionHandler = async (ctx) => {
 };
 
 /** The reason form's submit: the lead is closed, its cards patched, the reporter told why in private. */
-export const leadRejectSubmit: ActionHandler = async (ctx) => {
+export const leadRejectSubmit: ActionHandler<LeadValue> = async (ctx) => {
   requireNewsOffice(ctx);
   const lead = await clickedLead(ctx);
   await requireOpenLead(ctx, lead);

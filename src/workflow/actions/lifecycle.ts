@@ -4,6 +4,7 @@ import { itemCard } from '../../../cards/item.js';
 import { itemCardView } from '../item-view.js';
 import { answer, clickedItem, nextState, postForm, requirePermission, saveItemChange, type ActionContext, type ActionHandler } from './common.js';
 import { replyToCopies } from './notify.js';
+import type { ItemValue } from './values.js';
 
 export async function closeItem(ctx: ActionContext, item: ItemRow, note?: string): Promise<ItemRow> {
   await requirePermission(ctx, item, 'close');
@@ -26,18 +27,18 @@ export async function reopenItem(ctx: ActionContext, item: ItemRow, event: 'reop
   return dispatched;
 }
 
-export const close: ActionHandler = async (ctx) => {
+export const close: ActionHandler<ItemValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   return answer(ctx, await closeItem(ctx, item), `已办结 ${item.ref}`);
 };
 
-export const reopen: ActionHandler = async (ctx) => {
+export const reopen: ActionHandler<ItemValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   return answer(ctx, await reopenItem(ctx, item, item.state === 'watching' ? 'recur' : 'reopen'), `已重新打开 ${item.ref}`);
 };
 
 /** From a digest: post the item's card under the digest, for whoever asked. */
-export const showItem: ActionHandler = async (ctx) => {
+export const showItem: ActionHandler<ItemValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   const card = itemCard({ ...(await itemCardView(ctx.tx, item, 'observer', ctx.view)), actions: [] });
   return postForm(ctx, item, 'show', card);

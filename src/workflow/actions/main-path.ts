@@ -12,14 +12,15 @@ import { unitsOfItem, type ItemRow } from '../../db/queries/items.js';
 import { effectiveRoster, openIdsOf } from '../../db/queries/organisation.js';
 import { confirmationsOf, draftsOf, type DraftRow } from '../../db/queries/records.js';
 import { confirmations, drafts, publications, verifications } from '../../db/schema/index.js';
-import { InputError, RefusedError } from '../errors.js';
+import { BadPayloadError, InputError, RefusedError } from '../errors.js';
 import { formatLocalTime } from '../present.js';
 import { parsePickerDate, parsePickerDateTime } from './card-time.js';
 import { answer, clickedItem, field, nextState, requireFields, requirePermission, rolesOn, saveItemChange, type ActionContext, type ActionHandler } from './common.js';
 import { replyToCopies, textWithMentions } from './notify.js';
+import type { ConfirmWordingValue, DraftValue, ItemValue } from './values.js';
 
 
-export const acknowledge: ActionHandler = async (ctx) => {
+export const acknowledge: ActionHandler<ItemValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   await requirePermission(ctx, item, 'acknowledge');
   if (item.state === 'acknowledged') throw new InputError('这条舆情已经被认领了。');
@@ -28,7 +29,7 @@ export const acknowledge: ActionHandler = async (ctx) => {
   return answer(ctx, updated, `已认领 ${item.ref}`);
 };
 
-export const verifySubmit: ActionHandler = async (ctx) => {
+export const verifySubmit: ActionHandler<ItemValue> = async (ctx) => {
   let item = await clickedItem(ctx);
   await requirePermission(ctx, item, 'verify');
   requireFields(ctx, { outcome: '核实结论', findings: '核实情况', rectification: '是否需要整改' });
@@ -105,23 +106,23 @@ export function lineDiff(before: string, after: string): { added: string[]; remo
   return { added: now.filter((l) => !old.includes(l)), removed: old.filter((l) => !now.includes(l)) };
 }
 
-export const draftSubmit: ActionHandler = async (ctx) => {
+export const draftSubmit: ActionHandler<ItemValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   const updated = await submitDraft(ctx, item, joinDraftParts(ctx.formValue ?? {}), field(ctx, 'note'));
   const version = (await draftsOf(ctx.tx, item.id)).at(-1)!.version;
   return answer(ctx, updated, '已提交审核', receiptCard({ title: `已提交第 ${version} 版回应稿`, lines: [`${item.ref}：等待负责人审核`], colour: 'blue', ref: item.ref }));
 };
 
-async function draftUnderReview(ctx: ActionContext, item: ItemRow): Promise<DraftRow> {
+async function draftUnderReview(ctx: ActionContext<DraftValue>, item: ItemRow): Promise<DraftRow> {
   const latest = (await draftsOf(ctx.tx, item.id)).at(-1);
-  const wanted = Number(ctx.value.draft);
+  const wanted = ctx.value.draft;
   if (!latest || latest.version !== wanted || latest.decision) {
     throw new InputError(latest && latest.version !== wanted ? `这已不是最新的稿件（最新为第 ${latest.version} 版）。` : '这份稿件已经审核过了。');
   }
   return latest;
 }
 
-export const approveDraft: ActionHandler = async (ctx) => {
+export const approveDraft: ActionHandler<DraftValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   const draft = await draftUnderReview(ctx, item);
   await requirePermission(ctx, item, 'approve_draft', { draftAuthorId: draft.drafter });
@@ -138,7 +139,7 @@ export const approveDraft: ActionHandler = async (ctx) => {
   return answer(ctx, updated, '审核通过', receiptCard({ title: `审核通过 ${item.ref}`, lines, colour: 'green', ref: item.ref }));
 };
 
-export const returnDraft: ActionHandler = async (ctx) => {
+export const returnDraft: ActionHandler<DraftValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   const draft = await draftUnderReview(ctx, item);
   await requirePermission(ctx, item, 'return_draft', { draftAuthorId: draft.drafter });
@@ -163,19 +164,21 @@ export async function pendingConfirmations(tx: Tx, item: ItemRow): Promise<{ ver
   return { version: approved.version, pending: cooperating.filter((code) => !agreed.has(code)) };
 }
 
-export const confirmWording: ActionHandler = async (ctx) => {
+export const confirmWording: ActionHandler<ConfirmWordingValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   await requirePermission(ctx, item, 'confirm_wording');
-  const unitCode = String(ctx.value.unit ?? '');
-  const version = Number(ctx.value.draft);
+  const { unit: unitCode, draft: version, agree } = ctx.value;
   if (!ctx.actor.memberships.some((m) => m.unitCode === unitCode)) {
     throw new RefusedError('confirm_wording', '只有该配合单位的人员可以会签确认。', 'not_own_unit');
   }
   const { cooperating } = await unitsOfItem(ctx.tx, item.id);
   if (!cooperating.includes(unitCode)) throw new InputError('这个单位已不是配合单位。');
+  // Co-sign cards are sent for an approved version of this item's draft.
+  const draft = (await draftsOf(ctx.tx, item.id)).find((d) => d.version === version);
+  if (!draft) throw new BadPayloadError('draft', 'not_found');
+  if (draft.decision !== 'approved') throw new InputError(`第 ${version} 版回应稿尚未审核通过，无需会签。`);
   const existing = (await confirmationsOf(ctx.tx, item.id, version)).find((c) => c.unitCode === unitCode);
   if (existing) throw new InputError(existing.agree ? '本单位已确认过这一版口径。' : '本单位已对这一版提出意见。');
-  const agree = ctx.value.agree === true;
   const comment = field(ctx, 'comment');
   if (!agree && !comment) throw new InputError('提出意见时请写明具体意见。');
   await ctx.tx.insert(confirmations).values({ itemId: item.id, draftVersion: version, unitCode, agree, comment: comment || null, by: ctx.actor.openId, at: ctx.view.now });
@@ -186,7 +189,7 @@ export const confirmWording: ActionHandler = async (ctx) => {
   return answer(ctx, updated, agree ? '已确认口径' : '意见已反馈给牵头单位', receiptCard({ title: agree ? `已会签确认 ${item.ref}` : `已提出意见 ${item.ref}`, lines: [agree ? `第 ${version} 版口径已确认` : `意见：${comment}`], colour: agree ? 'green' : 'orange', ref: item.ref }));
 };
 
-export const publicationSubmit: ActionHandler = async (ctx) => {
+export const publicationSubmit: ActionHandler<ItemValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   await requirePermission(ctx, item, 'record_publication');
   requireFields(ctx, { channel: '发布渠道', published_at: '发布时间' });

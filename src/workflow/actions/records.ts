@@ -6,6 +6,7 @@ import { formatLocalTime } from '../present.js';
 import { parsePickerDateTime } from './card-time.js';
 import { answer, clickedItem, field, requireFields, requirePermission, saveItemChange, type ActionContext, type ActionHandler } from './common.js';
 import { replyToCopies } from './notify.js';
+import type { ItemValue } from './values.js';
 
 function pickedTime(ctx: ActionContext, name: string, label: string): Date {
   const at = parsePickerDateTime(field(ctx, name));
@@ -15,7 +16,7 @@ function pickedTime(ctx: ActionContext, name: string, label: string): Date {
 }
 
 /** R7: contacts with journalists when the media report on the item. */
-export const mediaSubmit: ActionHandler = async (ctx) => {
+export const mediaSubmit: ActionHandler<ItemValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   await requirePermission(ctx, item, 'record_media_contact');
   requireFields(ctx, { outlet: '媒体', agreed: '沟通内容', contacted_at: '沟通时间' });
@@ -26,7 +27,7 @@ export const mediaSubmit: ActionHandler = async (ctx) => {
 };
 
 /** R5: the rectification the verification asked for is done; stops the rectify clock. */
-export const rectificationSubmit: ActionHandler = async (ctx) => {
+export const rectificationSubmit: ActionHandler<ItemValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   await requirePermission(ctx, item, 'record_rectification');
   requireFields(ctx, { note: '整改情况', done_at: '完成时间' });
@@ -39,7 +40,7 @@ export const rectificationSubmit: ActionHandler = async (ctx) => {
 };
 
 /** R9: a county leader's instruction (批示), passed to the lead unit at once. */
-export const instructionSubmit: ActionHandler = async (ctx) => {
+export const instructionSubmit: ActionHandler<ItemValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   await requirePermission(ctx, item, 'give_instruction');
   requireFields(ctx, { text: '批示内容' });

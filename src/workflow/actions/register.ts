@@ -14,6 +14,7 @@ import { registrationConfirmation } from '../registration-reply.js';
 import { parsePickerDateTime } from './card-time.js';
 import { field, fieldList, type ActionContext, type ActionHandler } from './common.js';
 import { clickedLead, requireNewsOffice, requireOpenLead } from './leads.js';
+import type { RegisterValue } from './values.js';
 
 /**
  * The registration form's submit (`register_submit`, cards/register-form.ts): the form `/yq new`
@@ -127,11 +128,11 @@ function receipt(title: string, lines: string[], ref: string, colour: 'green' | 
   return { type: 'raw', data: receiptCard({ title, lines, colour, ref }) };
 }
 
-export const registerSubmit: ActionHandler = async (ctx) => {
+export const registerSubmit: ActionHandler<RegisterValue> = async (ctx) => {
   requireNewsOffice(ctx);
   let lead: LeadRow | undefined;
   if (ctx.value.lead !== undefined) {
-    lead = await clickedLead(ctx);
+    lead = await clickedLead({ ...ctx, value: { lead: ctx.value.lead } });
     await requireOpenLead(ctx, lead);
   }
   const input = await newItemFromForm(ctx);

@@ -6,9 +6,10 @@ import { setItemUnits, unitsOfItem, type ItemRow } from '../../db/queries/items.
 import { findUnit, listActiveUnits } from '../../db/queries/organisation.js';
 import { findDispute, openDispute } from '../../db/queries/records.js';
 import { disputes } from '../../db/schema/index.js';
-import { InputError } from '../errors.js';
+import { BadPayloadError, InputError } from '../errors.js';
 import { answer, clickedItem, field, nextState, requireFields, requirePermission, saveItemChange, type ActionContext, type ActionHandler } from './common.js';
 import { replyToCopies } from './notify.js';
+import type { DisputeValue, ItemValue, RouteValue } from './values.js';
 
 async function activeUnit(tx: Tx, code: string) {
   const unit = await findUnit(tx, code);
@@ -30,17 +31,17 @@ export async function changeLead(ctx: ActionContext, item: ItemRow, unitCode: st
   return saveItemChange(ctx, item, units.lead ? 'item.reassigned' : 'item.routed', { state, routingNote: note, acknowledgedAt: null }, { lead: unit.code, leadName: unit.name, previousLead: units.lead ?? null });
 }
 
-export const route: ActionHandler = async (ctx) => {
+export const route: ActionHandler<RouteValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   await requirePermission(ctx, item, 'route');
   const units = await unitsOfItem(ctx.tx, item.id);
   if (units.lead) throw new InputError(`这条舆情已由${(await findUnit(ctx.tx, units.lead))?.name ?? units.lead}牵头；如需改派，请发送 /yq assign ${item.ref} <单位>。`);
-  const unit = await activeUnit(ctx.tx, String(ctx.value.unit ?? ''));
+  const unit = await activeUnit(ctx.tx, ctx.value.unit);
   const updated = await changeLead(ctx, item, unit.code, `县新闻办指定：${unit.name}`);
   return answer(ctx, updated, `已交办给${unit.name}`);
 };
 
-export const disputeSubmit: ActionHandler = async (ctx) => {
+export const disputeSubmit: ActionHandler<ItemValue> = async (ctx) => {
   const item = await clickedItem(ctx);
   await requirePermission(ctx, item, 'dispute_routing');
   requireFields(ctx, { reason: '改派理由' });
@@ -67,11 +68,13 @@ export const disputeSubmit: ActionHandler = async (ctx) => {
   return answer(ctx, updated, '改派申请已提交县新闻办', receiptCard({ title: `已申请改派 ${item.ref}`, lines: [`理由：${row!.reason}`], colour: 'orange', ref: item.ref }));
 };
 
-async function decide(ctx: ActionContext, reassign: boolean) {
+async function decide(ctx: ActionContext<DisputeValue>, reassign: boolean) {
   const item = await clickedItem(ctx);
   await requirePermission(ctx, item, 'reassign');
-  const dispute = await findDispute(ctx.tx, Number(ctx.value.dispute));
-  if (!dispute || dispute.itemId !== item.id) throw new InputError('找不到这条改派申请。');
+  const dispute = await findDispute(ctx.tx, ctx.value.dispute);
+  // Decision cards carry the item and the dispute together: anything else was not sent by us.
+  if (!dispute) throw new BadPayloadError('dispute', 'not_found');
+  if (dispute.itemId !== item.id) throw new BadPayloadError('dispute', 'other_item');
   if (dispute.decision) throw new InputError('这条改派申请已经处理过了。');
   const note = field(ctx, 'note');
   let updated = item;
@@ -94,5 +97,5 @@ async function decide(ctx: ActionContext, reassign: boolean) {
   return answer(ctx, updated, lines[0]!, receiptCard({ title: `改派申请已处理 ${item.ref}`, lines, colour: 'blue', ref: item.ref }));
 }
 
-export const disputeReassign: ActionHandler = (ctx) => decide(ctx, true);
-export const disputeInsist: ActionHandler = (ctx) => decide(ctx, false);
+export const disputeReassign: ActionHandler<DisputeValue> = (ctx) => decide(ctx, true);
+export const disputeInsist: ActionHandler<DisputeValue> = (ctx) => decide(ctx, false);
