@@ -14,6 +14,22 @@ export interface HttpDeps {
   routers?: Router[];
 }
 
+/**
+ * How long `/readyz` waits for one check. A check that does not answer in time counts as not ready:
+ * with the database down, postgres.js queues a query on a pooled connection that is waiting out its
+ * reconnect backoff (up to 20 s, growing with every failed connect), so `select 1` neither succeeds
+ * nor fails for that long and an unbounded probe would leave `/readyz` hanging instead of saying 503.
+ */
+const CHECK_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 export function createHttpApp({ log, readiness, routers = [] }: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -28,7 +44,7 @@ export function createHttpApp({ log, readiness, routers = [] }: HttpDeps): Expre
     const results = await Promise.all(
       readiness.map(async (probe) => {
         try {
-          return { name: probe.name, ...(await probe.check()) };
+          return { name: probe.name, ...(await withTimeout(probe.check(), CHECK_TIMEOUT_MS)) };
         } catch (error) {
           return { name: probe.name, ok: false, detail: error instanceof Error ? error.message : String(error) };
         }
