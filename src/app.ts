@@ -10,7 +10,6 @@ import { createHttpApp, type ReadinessCheck } from './http/app.js';
 import { webhookRouter } from './http/webhook.js';
 import { intakeRouter } from './http/intake.js';
 import { handleInbound, type InboundDeps } from './inbound/handle.js';
-import { Admission } from './inbound/admission.js';
 import { createLarkClient } from './lark/client.js';
 import type { InboundEvent } from './lark/events.js';
 import { createLarkGateway } from './lark/gateway.js';
@@ -106,13 +105,7 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       commands: COMMANDS,
       afterCommit: () => sender?.wake(),
     };
-    // Fewer than the pool's connections, so the sender and the sweeper always get one.
-    const admission = new Admission({ concurrency: 6, maxWaitMs: 2000 });
-    const busy = (event: InboundEvent) => () => {
-      log.warn({ eventId: event.eventId, shedSinceStart: admission.shed }, 'overloaded: card click answered busy, nothing done');
-      return { toast: { type: 'warning' as const, content: '系统繁忙，本次操作未执行，请稍后再点一次' } };
-    };
-    const handle = (event: InboundEvent) => admission.run(event.type === 'card_action', () => handleInbound(inbound, event), busy(event));
+    const handle = (event: InboundEvent) => handleInbound(inbound, event);
     const readiness: ReadinessCheck[] = [
       {
         name: 'database',

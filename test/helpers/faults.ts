@@ -117,11 +117,7 @@ export async function pushLikeLark(options: {
           signal: AbortSignal.timeout(options.answerTimeoutMs ?? 3000),
         });
         const body = await response.text();
-        // The bot sheds card clicks it cannot answer in time ("系统繁忙"): the person clicks again.
-        if (response.status === 200 && body.includes('系统繁忙')) {
-          outcome.failures.push('busy');
-          queue.push({ event, notBefore: performance.now() + (options.retryMs ?? 300) });
-        } else if (response.status === 200) {
+        if (response.status === 200) {
           outcome.accepted = { status: 200, body, attempt };
           acceptedCount += 1;
           const more = await options.onAccepted?.(event, body, acceptedCount);
