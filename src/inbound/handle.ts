@@ -20,6 +20,7 @@ import { loadActor } from '../workflow/actor.js';
 import { BadPayloadError, RefusedError } from '../workflow/errors.js';
 import { bindUnitChatInTx } from '../workflow/organisation.js';
 import { CARD_ACTIONS } from './card-actions.js';
+import { truncate } from '../domain/text.js';
 
 /** What a card click is answered with (DESIGN.md §8): a toast and/or the whole new card. */
 export interface CardResponse {
@@ -89,7 +90,16 @@ async function onCardAction(deps: InboundDeps, tx: Tx, event: CardActionEvent, a
   const entry = Object.hasOwn(CARD_ACTIONS, name) ? CARD_ACTIONS[name] : undefined;
   const actionLog = log.child({ action: name, actor: event.operatorOpenId, item: event.value.item });
   if (!entry) {
+    // A card from an older version, or a payload no card of ours sends: refused and recorded.
     actionLog.warn('card action with no handler');
+    await insertSecurityEvent(tx, {
+      at,
+      kind: 'bad_payload',
+      actor: event.operatorOpenId,
+      action: truncate(name, 64).text,
+      reason: 'action: unknown',
+      detail: { field: 'action', problem: 'unknown', chatId: event.chatId, messageId: event.messageId },
+    });
     return { toast: { type: 'warning', content: '这个卡片按钮已失效，请在最新的卡片上操作。' } };
   }
   // The payload is checked before anything runs: a forged or garbled one changes nothing.

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { computeClocks, effectiveDue, type ClockView } from '../domain/clocks.js';
+import { computeClocks, effectiveDue, type ClockView, type ItemFacts } from '../domain/clocks.js';
 import { ladderThroughNextRepeat, type ReminderStep } from '../domain/ladder.js';
 import type { Level } from '../domain/clocks.js';
 import type { DbOrTx, Tx } from '../db/client.js';
@@ -25,26 +25,41 @@ function metBy(view: ClockView): string | null {
  * Overdue repeats exist as rows only up to the next one to send; the sweeper adds each following
  * repeat when it sends one (reminder-sweep.ts).
  */
-export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Promise<void> {
+export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Promise<ItemFacts> {
   // The sweeper holds the item FOR SHARE while it sends a reminder and writes the next repeat. Taking
   // the item here first means that row is committed, and seen below, before we decide what to cancel
   // (otherwise a repeat written during a clock-stopping click would survive it).
   await tx.select({ id: items.id }).from(items).where(eq(items.id, item.id)).for('no key update');
   const facts = await loadFacts(tx, item);
   const views = computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar });
-  for (const view of views) {
-    const row = {
-      itemId: item.id,
-      kind: view.kind,
-      startsAt: view.start,
-      dueAt: view.due,
-      extendedDueAt: view.extendedDue ?? null,
-      metAt: view.met?.at ?? null,
-      metBy: metBy(view),
-      beyondCalendar: view.beyondCalendarData,
-      updatedAt: ctx.now,
-    };
-    await tx.insert(clocks).values(row).onConflictDoUpdate({ target: [clocks.itemId, clocks.kind], set: row });
+  const rows = views.map((view) => ({
+    itemId: item.id,
+    kind: view.kind,
+    startsAt: view.start,
+    dueAt: view.due,
+    extendedDueAt: view.extendedDue ?? null,
+    metAt: view.met?.at ?? null,
+    metBy: metBy(view),
+    beyondCalendar: view.beyondCalendarData,
+    updatedAt: ctx.now,
+  }));
+  // One statement for all the item's clocks: each change of every item passes here.
+  if (rows.length > 0) {
+    await tx
+      .insert(clocks)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: [clocks.itemId, clocks.kind],
+        set: {
+          startsAt: sql`excluded.starts_at`,
+          dueAt: sql`excluded.due_at`,
+          extendedDueAt: sql`excluded.extended_due_at`,
+          metAt: sql`excluded.met_at`,
+          metBy: sql`excluded.met_by`,
+          beyondCalendar: sql`excluded.beyond_calendar`,
+          updatedAt: sql`excluded.updated_at`,
+        },
+      });
   }
 
   if (ctx.calendar && views.some((view) => view.beyondCalendarData)) await warnCalendarRunOut(tx, item, ctx.calendar, ctx.now);
@@ -77,6 +92,8 @@ export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Pr
   const stale = existing.filter((r) => r.status === 'pending' && !keep.has(r.id)).map((r) => r.id);
   // Rows inserted above are new ids, never in `existing`; only old pending rows can go stale.
   if (stale.length > 0) await tx.update(reminders).set({ status: 'cancelled' }).where(and(inArray(reminders.id, stale), eq(reminders.status, 'pending')));
+  // The card drawn next in the same change reads the same facts (item-cards.ts): load them once.
+  return facts;
 }
 
 /**

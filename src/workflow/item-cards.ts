@@ -77,11 +77,11 @@ export async function audiencesOf(tx: Tx, item: ItemRow): Promise<Audience[]> {
  */
 export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, answered?: string): Promise<Map<string, Record<string, unknown>>> {
   // Every change passes here, so the clocks and reminders move with the cards, in one transaction.
-  await syncDeadlines(tx, item, ctx);
+  const facts = await syncDeadlines(tx, item, ctx);
   const cards = new Map<string, Record<string, unknown>>();
   const audiences = await audiencesOf(tx, item);
   const live = new Map((await liveCardsOf(tx, item.id)).map((card) => [card.audience, card]));
-  const data = await loadItemView(tx, item, ctx);
+  const data = await loadItemView(tx, item, ctx, facts);
   // Only the news office's copy of an item without a lead unit offers the unit list.
   const unitChoices = data.hasLead ? [] : (await listActiveUnits(tx)).filter((unit) => unit.role !== 'news_office').map((unit) => ({ code: unit.code, name: unit.name }));
   for (const audience of audiences) {

@@ -1,5 +1,5 @@
 import type { ItemCardView } from '../../cards/item.js';
-import { CLOCK_LABELS_ZH, clockStatus, computeClocks, type ClockView, type Level } from '../domain/clocks.js';
+import { CLOCK_LABELS_ZH, clockStatus, computeClocks, type ClockView, type ItemFacts, type Level } from '../domain/clocks.js';
 import { STATE_LABELS_ZH, type ItemState } from '../domain/lifecycle.js';
 import type { Policy } from '../domain/policy.js';
 import { outcomeLabel } from '../domain/verification.js';
@@ -173,9 +173,9 @@ export interface ItemViewData {
   rectificationPending: boolean;
 }
 
-export async function loadItemView(db: DbOrTx, item: ItemRow, ctx: ViewContext): Promise<ItemViewData> {
+export async function loadItemView(db: DbOrTx, item: ItemRow, ctx: ViewContext, loaded?: ItemFacts): Promise<ItemViewData> {
   const units = await unitsOfItem(db, item.id);
-  const facts = await loadFacts(db, item);
+  const facts = loaded ?? (await loadFacts(db, item));
   const views = computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar });
   const leadName = units.lead ? (await findUnit(db, units.lead))?.name : undefined;
   const cooperating = await Promise.all(units.cooperating.map(async (code) => (await findUnit(db, code))?.name ?? code));
