@@ -82,10 +82,14 @@ export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, ans
   const audiences = await audiencesOf(tx, item);
   const live = new Map((await liveCardsOf(tx, item.id)).map((card) => [card.audience, card]));
   const data = await loadItemView(tx, item, ctx, facts);
+  // One read of the units for every copy's role and the unit list.
+  const activeUnits = await listActiveUnits(tx);
+  const roleOf = new Map(activeUnits.map((unit) => [unit.code, unit.role]));
   // Only the news office's copy of an item without a lead unit offers the unit list.
-  const unitChoices = data.hasLead ? [] : (await listActiveUnits(tx)).filter((unit) => unit.role !== 'news_office').map((unit) => ({ code: unit.code, name: unit.name }));
+  const unitChoices = data.hasLead ? [] : activeUnits.filter((unit) => unit.role !== 'news_office').map((unit) => ({ code: unit.code, name: unit.name }));
   for (const audience of audiences) {
-    const unitRole = audience.unitCode ? (await findUnit(tx, audience.unitCode))?.role : undefined;
+    // (A deactivated unit still leading an item is not in the active list.)
+    const unitRole = audience.unitCode ? (roleOf.get(audience.unitCode) ?? (await findUnit(tx, audience.unitCode))?.role) : undefined;
     const view = cardViewFor(data, item, audience.variant, { mention: audience.mention, unitChoices, unitRole });
     const card = itemCard(view);
     cards.set(audience.key, card);
