@@ -45,6 +45,8 @@ export async function startTestApp(options: { databaseUrl: string; larkDomain: s
   };
 }
 
+export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
 /** Polls until the check passes (deliveries happen in the background sender). */
 export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
   const deadline = performance.now() + timeoutMs;

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { connectDatabase, type Database } from '../../src/db/client.js';
+import { connectDatabase, type Database, type Db } from '../../src/db/client.js';
 
 export interface TestDatabase extends Database {
   url: string;
@@ -34,4 +36,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/** How many rows a table holds. */
+export async function rowCount(db: Db, table: PgTable): Promise<number> {
+  return Number((await db.select({ n: sql<number>`count(*)` }).from(table))[0]!.n);
 }

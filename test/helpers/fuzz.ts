@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { COMMANDS } from '../../commands/index.js';
 import { manualClock } from '../../src/clock.js';
 import type { Db } from '../../src/db/client.js';
@@ -8,6 +8,8 @@ import { handleInbound, type CardResponse, type InboundDeps } from '../../src/in
 import { CARD_ACTIONS } from '../../src/inbound/card-actions.js';
 import { validateCard } from '../../src/lark/card-schema.js';
 import { toInboundEvent } from '../../src/lark/events.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
+import { madeInBeforeAll } from './harness.js';
 import { cardActionEvent, messageEvent } from './lark-webhook.js';
 import { seedOrganisation, silentLog } from './org.js';
 
@@ -65,6 +67,19 @@ export function cardValue(itemIds: () => number[]) {
 export interface FuzzTarget {
   deps: InboundDeps;
   itemIds(): number[];
+}
+
+/** A fresh test database seeded by fuzzTarget for a describe block: made in beforeAll, dropped in afterAll. */
+export function useFuzzTarget(): { db: TestDatabase; target: FuzzTarget } {
+  const made: { db?: TestDatabase; target?: FuzzTarget } = {};
+  beforeAll(async () => {
+    made.db = await createTestDatabase();
+    made.target = await fuzzTarget(made.db.db);
+  });
+  afterAll(async () => {
+    await made.db?.drop();
+  });
+  return { db: madeInBeforeAll('db', () => made.db), target: madeInBeforeAll('target', () => made.target) };
 }
 
 /** Seeds the test county and a few items (registered through the handler itself) to click on. */

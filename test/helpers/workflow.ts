@@ -4,12 +4,10 @@ import { toInboundEvent } from '../../src/lark/events.js';
 import { validateCard } from '../../src/lark/card-schema.js';
 import type { FakeLark, FakeMessage } from './fake-lark.js';
 import { cardActionEvent, messageEvent } from './lark-webhook.js';
-import { eventually, type startTestApp } from './app.js';
-
-type Harness = Awaited<ReturnType<typeof startTestApp>>;
+import { eventually, type TestApp } from './app.js';
 
 /** Drives the app the way people do in Feishu: messages, button clicks, form submits. */
-export function driver(harness: Harness, lark: FakeLark) {
+export function driver(harness: TestApp, lark: FakeLark) {
   let n = 0;
   const text = (m: FakeMessage) => (typeof m.content === 'object' && m.content && 'text' in m.content ? String((m.content as { text: string }).text) : JSON.stringify(m.content));
   return {
@@ -51,4 +49,15 @@ export function driver(harness: Harness, lark: FakeLark) {
       });
     },
   };
+}
+
+export type Driver = ReturnType<typeof driver>;
+
+/** Every button's callback value in a card (the outbox keeps cards as jsonb, so key order is not kept). */
+export function buttonValues(node: unknown): unknown[] {
+  if (Array.isArray(node)) return node.flatMap(buttonValues);
+  if (!node || typeof node !== 'object') return [];
+  const obj = node as Record<string, unknown>;
+  const own = obj.tag === 'button' ? ((obj.behaviors as { value: unknown }[] | undefined) ?? []).map((b) => b.value) : [];
+  return [...own, ...Object.values(obj).flatMap(buttonValues)];
 }

@@ -1,14 +1,14 @@
-import nock from 'nock';
 import { and, eq, like, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateCard } from '../../src/lark/card-schema.js';
 import { assessmentLinks, assessments, auditLog, outbox, securityEvents } from '../../src/db/schema/index.js';
 import { findAssessment } from '../../src/db/queries/assessments.js';
 import { findItemByRef } from '../../src/db/queries/items.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark, type FakeMessage } from '../helpers/fake-lark.js';
-import { eventually, startTestApp } from '../helpers/app.js';
-import { driver } from '../helpers/workflow.js';
+import type { FakeMessage } from '../helpers/fake-lark.js';
+import { eventually } from '../helpers/app.js';
+import { rowCount } from '../helpers/db.js';
+import { buttonValues } from '../helpers/workflow.js';
+import { useAppHarness } from '../helpers/harness.js';
 
 /** 2026-11-27 10:00 in Asia/Shanghai, a Friday. */
 const AT = new Date('2026-11-27T02:00:00Z');
@@ -27,42 +27,16 @@ const FULL_HIGH = [
 ].join('\n');
 
 describe('risk assessments before major policies (舆情风险评估)', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
-  let d: ReturnType<typeof driver>;
+  const { db, lark, harness, d } = useAppHarness({ at: AT });
 
-  const count = async (table: typeof assessments | typeof securityEvents | typeof assessmentLinks | typeof outbox) => Number((await db.db.select({ n: sql<number>`count(*)` }).from(table))[0]!.n);
+  const count = (table: typeof assessments | typeof securityEvents | typeof assessmentLinks | typeof outbox) => rowCount(db.db, table);
   const assessmentAudit = async (id: number) =>
     (await db.db.select().from(auditLog).where(eq(auditLog.subject, `assessment:${id}`)).orderBy(auditLog.id)).map((row) => [row.actor, row.action]);
   const json = (m: FakeMessage) => JSON.stringify(m.content);
-  const buttonValues = (node: unknown): unknown[] => {
-    if (Array.isArray(node)) return node.flatMap(buttonValues);
-    if (!node || typeof node !== 'object') return [];
-    const obj = node as Record<string, unknown>;
-    const own = obj.tag === 'button' ? ((obj.behaviors as { value: unknown }[] | undefined) ?? []).map((b) => b.value) : [];
-    return [...own, ...Object.values(obj).flatMap(buttonValues)];
-  };
   const idIn = (reply: string) => Number(/风险评估 #(\d+)/.exec(reply)![1]);
   /** The newest patch of a card message. */
   const latestPatch = (messageId: string) => lark.patches.filter((p) => p.messageId === messageId).at(-1);
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
-
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: AT });
-    d = driver(harness, lark);
-  });
-  afterAll(async () => {
-    await harness.close();
-    lark.done();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
-  });
 
   it('/yq help lists the command', async () => {
     const help = await d.say('ou_health_liaison', '/yq help', 'oc_health');

@@ -1,13 +1,10 @@
-import nock from 'nock';
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findItemByRef } from '../../src/db/queries/items.js';
 import { auditLog, clocks, outbox } from '../../src/db/schema/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { eventually, startTestApp } from '../helpers/app.js';
-import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
+import { eventually } from '../helpers/app.js';
 import { TEST_ORG_YAML } from '../helpers/org.js';
-import { driver } from '../helpers/workflow.js';
+import { useAppHarness } from '../helpers/harness.js';
 
 /**
  * DESIGN.md §1a: in working-day mode, a clock that reaches past the calendar data's last year
@@ -21,26 +18,8 @@ const WARNING =
   '工作日历数据只到2026年，之后按周末计算；请补充2027年官方节假日安排（见 README 的 CALENDAR_FILE）。\n首次涉及：YQ-20261230-001「市民热线咨询 2」。';
 
 describe('the working-day calendar running out', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
-  let d: ReturnType<typeof driver>;
+  const { db, lark, harness, d } = useAppHarness({ at: AT, orgYaml: `${TEST_ORG_YAML}policy:\n  calendar: working_days\n` });
   let n = 0;
-
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: AT, orgYaml: `${TEST_ORG_YAML}policy:\n  calendar: working_days\n` });
-    d = driver(harness, lark);
-  });
-  afterAll(async () => {
-    await harness.close();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
-  });
 
   /** An inquiry verified 属实 gets the answer clock: the same time on the 3rd working day. */
   const answeredInquiry = async (at: Date) => {

@@ -1,22 +1,19 @@
-import nock from 'nock';
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../commands/index.js';
 import { usageText } from '../../commands/help.js';
 import { effectiveChatId, effectiveRoster } from '../../src/db/queries/organisation.js';
 import { auditLog, securityEvents } from '../../src/db/schema/index.js';
 import { toInboundEvent } from '../../src/lark/events.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
 import { chatEvent, messageEvent } from '../helpers/lark-webhook.js';
-import { eventually, startTestApp } from '../helpers/app.js';
+import { eventually } from '../helpers/app.js';
+import { rowCount } from '../helpers/db.js';
+import { useAppHarness } from '../helpers/harness.js';
 
 const AT = new Date('2026-11-27T02:00:00Z');
 
 describe('text commands, through the app entry point and the outbox', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
+  const { db, lark, harness } = useAppHarness({ at: AT });
   let n = 0;
 
   /** Sends a message as `sender` and returns the text of the bot's reply. */
@@ -32,22 +29,7 @@ describe('text commands, through the app entry point and the outbox', () => {
     return (reply.content as { text: string }).text;
   }
 
-  const securityCount = async () => Number((await db.db.select({ n: sql<number>`count(*)` }).from(securityEvents))[0]!.n);
-
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: AT });
-  });
-  afterAll(async () => {
-    await harness.close();
-    lark.done();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
-  });
+  const securityCount = () => rowCount(db.db, securityEvents);
 
   it('help lists every command with its usage and Chinese aliases; help <cmd> shows that command', async () => {
     const list = await say('ou_health_liaison', '/舆情 帮助', { chatType: 'p2p', chatId: 'oc_p2p' });

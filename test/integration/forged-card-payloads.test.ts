@@ -1,4 +1,4 @@
-import { desc, sql } from 'drizzle-orm';
+import { desc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../commands/index.js';
 import { manualClock } from '../../src/clock.js';
@@ -6,7 +6,7 @@ import { auditLog, drafts, handoverAcks, handovers, instructions, items, outbox,
 import { handleInbound, type CardResponse, type InboundDeps } from '../../src/inbound/handle.js';
 import { toInboundEvent } from '../../src/lark/events.js';
 import { BAD_PAYLOAD_ZH } from '../../src/workflow/errors.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { createTestDatabase, rowCount, type TestDatabase } from '../helpers/db.js';
 import { cardActionEvent, messageEvent } from '../helpers/lark-webhook.js';
 import { seedOrganisation, silentLog } from '../helpers/org.js';
 
@@ -25,8 +25,7 @@ describe('forged card payloads', () => {
   let handoverOfFirst: number;
   let n = 0;
 
-  const count = async (table: typeof items | typeof auditLog | typeof outbox | typeof securityEvents | typeof handoverAcks | typeof drafts) =>
-    Number((await db.db.select({ n: sql<number>`count(*)` }).from(table))[0]!.n);
+  const count = (table: typeof items | typeof auditLog | typeof outbox | typeof securityEvents | typeof handoverAcks | typeof drafts) => rowCount(db.db, table);
   const snapshot = async () => ({
     items: await count(items),
     audit: await count(auditLog),

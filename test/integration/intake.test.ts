@@ -1,15 +1,14 @@
-import nock from 'nock';
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateCard } from '../../src/lark/card-schema.js';
 import { auditLog, items, leads, outbox, securityEvents } from '../../src/db/schema/index.js';
 import { findLead } from '../../src/db/queries/leads.js';
 import { findItemByRef } from '../../src/db/queries/items.js';
 import { INTAKE_BODY_LIMIT } from '../../src/http/intake.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
-import { eventually, startTestApp } from '../helpers/app.js';
-import { driver } from '../helpers/workflow.js';
+import { eventually } from '../helpers/app.js';
+import { rowCount } from '../helpers/db.js';
+import { seededRandom } from '../helpers/faults.js';
+import { useAppHarness } from '../helpers/harness.js';
 
 const AT = new Date('2026-11-27T02:00:00Z'); // 10:00 in Asia/Shanghai
 const TOKEN = 'monitor-token-0123456789abcdef';
@@ -30,19 +29,8 @@ function validBody(overrides: Record<string, unknown> = {}): Record<string, unkn
 }
 
 // ---------------------------------------------------------------------------------------------
-// A tiny generator of malformed bodies (no dependency): a seeded PRNG and mutations that each make
+// A tiny generator of malformed bodies: a seeded PRNG (faults.ts) and mutations that each make
 // a valid body invalid, applied one to three at a time; plus bodies that are not objects at all.
-
-function prng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mutation = (body: Record<string, unknown>, pick: <T>(xs: readonly T[]) => T) => void;
 const WRONG_TYPES = [null, 42, true, [], {}, ['x']] as const;
@@ -66,7 +54,7 @@ const MUTATIONS: [string, Mutation][] = [
 const NOT_OBJECTS = ['[]', '[{"title":"x"}]', '42', '"text"', 'null', 'true'];
 
 function malformedBodies(seed: number, n: number): { text: string; why: string[] }[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const out: { text: string; why: string[] }[] = [];
   for (let i = 0; i < n; i += 1) {
@@ -88,10 +76,13 @@ function malformedBodies(seed: number, n: number): { text: string; why: string[]
 }
 
 describe('monitoring-system push (POST /api/intake)', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
-  let d: ReturnType<typeof driver>;
+  const { db, lark, harness, d } = useAppHarness({
+    at: AT,
+    intakeTokens: [
+      { source: 'yuqing-monitor', token: TOKEN },
+      { source: 'vendor2', token: OTHER_TOKEN },
+    ],
+  });
 
   const post = (body: string | Buffer, options: { token?: string | null; contentType?: string | null; method?: string } = {}) => {
     const headers: Record<string, string> = {};
@@ -101,8 +92,7 @@ describe('monitoring-system push (POST /api/intake)', () => {
     if (type !== null) headers['content-type'] = type;
     return fetch(harness.url('/api/intake'), { method: options.method ?? 'POST', headers, body });
   };
-  const count = async (table: typeof leads | typeof items | typeof auditLog | typeof outbox | typeof securityEvents) =>
-    Number((await db.db.select({ n: sql<number>`count(*)` }).from(table))[0]!.n);
+  const count = (table: typeof leads | typeof items | typeof auditLog | typeof outbox | typeof securityEvents) => rowCount(db.db, table);
   const snapshot = async () => ({ leads: await count(leads), items: await count(items), audit: await count(auditLog), outbox: await count(outbox), security: await count(securityEvents) });
   /** A refused request writes exactly one security event and nothing else. */
   async function expectOnlySecurityEvent(before: Awaited<ReturnType<typeof snapshot>>, kind: string) {
@@ -111,30 +101,6 @@ describe('monitoring-system push (POST /api/intake)', () => {
     expect(last).toMatchObject({ kind, action: 'intake' });
     expect(JSON.stringify(last)).not.toContain(TOKEN);
   }
-
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({
-      databaseUrl: db.url,
-      larkDomain: lark.domain,
-      at: AT,
-      intakeTokens: [
-        { source: 'yuqing-monitor', token: TOKEN },
-        { source: 'vendor2', token: OTHER_TOKEN },
-      ],
-    });
-    d = driver(harness, lark);
-  });
-  afterAll(async () => {
-    await harness.close();
-    lark.done();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
-  });
 
   let firstLead: number;
 

@@ -1,36 +1,16 @@
-import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validateCard } from '../../src/lark/card-schema.js';
 import { findItemByRef } from '../../src/db/queries/items.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
-import { startTestApp } from '../helpers/app.js';
-import { driver } from '../helpers/workflow.js';
+import { useAppHarness, withAppHarness } from '../helpers/harness.js';
 
 const AT = new Date('2026-11-27T02:00:00Z');
 
 describe('news-office item commands', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
-  let d: ReturnType<typeof driver>;
+  const { db, harness, d } = useAppHarness({ at: AT });
 
   beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: AT });
-    d = driver(harness, lark);
     await d.say('ou_news_staff', '/yq new 学校食堂饭菜质量差\n部门: 教育局', 'oc_news');
     await d.say('ou_news_staff', '/yq new 医院停车难\n部门: 卫健委\n演练: 是', 'oc_news');
-  });
-  afterAll(async () => {
-    await harness.close();
-    lark.done();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
   });
 
   it('list shows open items, by unit, and the overdue ones once time has passed', async () => {
@@ -87,11 +67,7 @@ describe('aging cards', () => {
     const { defaultPolicy } = await import('../../src/domain/policy.js');
     const { itemCards } = await import('../../src/db/schema/index.js');
     const { silentLog } = await import('../helpers/org.js');
-    const db2 = await createTestDatabase();
-    const lark2 = fakeLark();
-    const h = await startTestApp({ databaseUrl: db2.url, larkDomain: lark2.domain, at: AT });
-    try {
-      const dd = driver(h, lark2);
+    await withAppHarness({ at: AT }, async ({ db: db2, d: dd }) => {
       await dd.say('ou_news_staff', '/yq new 长期未结事项\n部门: 卫健委', 'oc_news');
       const item = (await findItemByRef(db2.db, 'YQ-20261127-001'))!;
       const before = await db2.db.select().from(itemCards);
@@ -103,10 +79,6 @@ describe('aging cards', () => {
       expect(after.filter((c) => !c.movedAt).map((c) => c.audience).sort()).toEqual(before.map((c) => c.audience).sort());
       expect(after.filter((c) => !c.movedAt).every((c) => c.itemId === item.id && c.sendKey.endsWith(':2'))).toBe(true);
       expect(await repostAgingCards(db2.db, view(13), silentLog)).toBe(0);
-    } finally {
-      await h.close();
-      lark2.done();
-      await db2.drop();
-    }
+    });
   });
 });

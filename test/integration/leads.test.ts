@@ -1,6 +1,5 @@
-import nock from 'nock';
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateCard } from '../../src/lark/card-schema.js';
 import { auditLog, items, leads, securityEvents } from '../../src/db/schema/index.js';
 import { findItemByRef, unitsOfItem } from '../../src/db/queries/items.js';
@@ -8,11 +7,12 @@ import { findLead, findLeadOfItem } from '../../src/db/queries/leads.js';
 import { reportAggregates } from '../../src/db/queries/reports.js';
 import { escalateLeads } from '../../src/scheduler/leads.js';
 import { defaultPolicy } from '../../src/domain/policy.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark, type FakeMessage } from '../helpers/fake-lark.js';
-import { eventually, startTestApp } from '../helpers/app.js';
+import type { FakeMessage } from '../helpers/fake-lark.js';
+import { eventually } from '../helpers/app.js';
 import { TEST_ORG_YAML, silentLog } from '../helpers/org.js';
-import { driver } from '../helpers/workflow.js';
+import { rowCount } from '../helpers/db.js';
+import { buttonValues } from '../helpers/workflow.js';
+import { useAppHarness } from '../helpers/harness.js';
 
 const AT = new Date('2026-11-27T02:00:00Z'); // 10:00 in Asia/Shanghai
 const MINUTE = 60_000;
@@ -30,45 +30,18 @@ county_leaders:`,
 ).replace('people:\n', 'people:\n  ou_town_lead: 钱镇长\n  ou_town_liaison: 赵敏\n');
 
 describe('leads from units (线索报送)', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
-  let d: ReturnType<typeof driver>;
+  const { db, lark, harness, d } = useAppHarness({ at: AT, orgYaml: ORG });
 
-  const count = async (table: typeof leads | typeof items | typeof securityEvents) => Number((await db.db.select({ n: sql<number>`count(*)` }).from(table))[0]!.n);
+  const count = (table: typeof leads | typeof items | typeof securityEvents) => rowCount(db.db, table);
   const leadAudit = async (id: number) =>
     (await db.db.select().from(auditLog).where(eq(auditLog.subject, `lead:${id}`)).orderBy(auditLog.id)).map((row) => [row.actor, row.action]);
   const json = (m: FakeMessage) => JSON.stringify(m.content);
-  /** Every button's callback value in a card (the outbox keeps cards as jsonb, so key order is not kept). */
-  const buttonValues = (node: unknown): unknown[] => {
-    if (Array.isArray(node)) return node.flatMap(buttonValues);
-    if (!node || typeof node !== 'object') return [];
-    const obj = node as Record<string, unknown>;
-    const own = obj.tag === 'button' ? ((obj.behaviors as { value: unknown }[] | undefined) ?? []).map((b) => b.value) : [];
-    return [...own, ...Object.values(obj).flatMap(buttonValues)];
-  };
   const privateTo = (openId: string, marker: string) =>
     eventually(() => {
       const found = lark.messages.find((m) => m.receiveId === openId && json(m).includes(marker));
       if (!found) throw new Error(`nothing to ${openId} with ${marker}`);
       return found;
     });
-
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: AT, orgYaml: ORG });
-    d = driver(harness, lark);
-  });
-  afterAll(async () => {
-    await harness.close();
-    lark.done();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
-  });
 
   it('a town liaison reports a lead; the news office registers it as an item that records who reported it and when', async () => {
     const reply = await d.say(

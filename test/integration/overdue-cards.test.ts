@@ -1,23 +1,16 @@
-import nock from 'nock';
 import { and, eq, like } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findItemByRef } from '../../src/db/queries/items.js';
 import { auditLog, itemCards, outbox } from '../../src/db/schema/index.js';
 import { validateCard } from '../../src/lark/card-schema.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
-import { startTestApp } from '../helpers/app.js';
-import { driver } from '../helpers/workflow.js';
+import { useAppHarness } from '../helpers/harness.js';
 
 // Friday 27 November 2026, 10:00 in Asia/Shanghai: a general item's 认领 is due at 12:00.
 const AT = new Date('2026-11-27T02:00:00Z');
 const MINUTE = 60_000;
 
 describe('a clock passing its due time redraws the item cards', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
-  let d: ReturnType<typeof driver>;
+  const { db, harness, d } = useAppHarness({ at: AT });
 
   const patchesOf = async (itemId: number) => {
     const copies = await db.db.select().from(itemCards).where(eq(itemCards.itemId, itemId));
@@ -26,21 +19,6 @@ describe('a clock passing its due time redraws the item cards', () => {
     return rows.filter((row) => ids.has(Number(row.key.split(':')[1]))).map((row) => (row.payload as { card: Record<string, unknown> }).card);
   };
   const overdueAudit = (itemId: number) => db.db.select().from(auditLog).where(and(eq(auditLog.itemId, itemId), eq(auditLog.action, 'item.clock_overdue')));
-
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: AT });
-    d = driver(harness, lark);
-  });
-  afterAll(async () => {
-    await harness.close();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
-  });
 
   it('every copy says 已超时 once the due reminder goes out; a clock met in time changes nothing', async () => {
     await d.say('ou_news_staff', '/yq new 医院停车收费乱\n部门: 卫健委', 'oc_news');

@@ -1,6 +1,5 @@
-import nock from 'nock';
 import { asc, desc, eq, gt, like, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { unitsOfItem } from '../../src/db/queries/items.js';
 import {
   auditLog,
@@ -22,11 +21,9 @@ import {
 } from '../../src/db/schema/index.js';
 import type { CardResponse } from '../../src/inbound/handle.js';
 import { toInboundEvent } from '../../src/lark/events.js';
-import { startTestApp } from '../helpers/app.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
+import type { TestDatabase } from '../helpers/db.js';
 import { messageEvent } from '../helpers/lark-webhook.js';
-import { driver } from '../helpers/workflow.js';
+import { useAppHarness } from '../helpers/harness.js';
 
 /**
  * DESIGN.md §2b (who may do what), every role × card action, through a real click: the app's
@@ -385,29 +382,10 @@ const OWN_DRAFT_CASES = [
 ] as const satisfies readonly { action: Action; operator: string; allowed: boolean; who: string }[];
 
 describe('DESIGN.md §2b: who may do what, every role × card action', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
-  let d: ReturnType<typeof driver>;
+  const { db, harness, d } = useAppHarness({ at: AT });
   let registered = 0;
   /** Items whose refused clicks changed nothing, kept for the next role of the same action. */
   const shared = new Map<string, Fixture>();
-
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: AT });
-    d = driver(harness, lark);
-  });
-  afterAll(async () => {
-    await harness.close();
-    lark.done();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
-  });
 
   /** `/yq new` from the news office through the app's entry point; no need to wait for Lark to show the reply. */
   async function register(routed = true): Promise<Fixture> {

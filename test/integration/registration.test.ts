@@ -1,21 +1,17 @@
-import nock from 'nock';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateCard } from '../../src/lark/card-schema.js';
 import { toInboundEvent } from '../../src/lark/events.js';
 import { auditLog, items, itemCards, securityEvents } from '../../src/db/schema/index.js';
 import { findItemByRef, unitsOfItem } from '../../src/db/queries/items.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
 import { cardActionEvent, messageEvent } from '../helpers/lark-webhook.js';
-import { eventually, startTestApp } from '../helpers/app.js';
+import { eventually } from '../helpers/app.js';
+import { useAppHarness } from '../helpers/harness.js';
 
 const AT = new Date('2026-11-27T02:00:00Z'); // 10:00 in Asia/Shanghai
 
 describe('registration and routing', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
+  const { db, lark, harness } = useAppHarness({ at: AT });
   let n = 0;
 
   async function say(sender: string, text: string, chatId = 'oc_news') {
@@ -37,21 +33,6 @@ describe('registration and routing', () => {
     event.event.context.open_chat_id = chatId;
     return harness.app.handle(toInboundEvent(event));
   }
-
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: AT });
-  });
-  afterAll(async () => {
-    await harness.close();
-    lark.done();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
-  });
 
   it('one message registers a general item: reference, routing by keyword, cards to the news office and the lead unit', async () => {
     const reply = await say('ou_news_staff', '/yq new 县医院挂号排长队 网友抱怨\n来源: 微博\n链接: https://m.weibo.cn/status/4900000000000001?from=share\n摘要: 有网友发帖称县医院挂号要排两小时');

@@ -1,16 +1,12 @@
 import fc from 'fast-check';
-import nock from 'nock';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findItemByRef } from '../../src/db/queries/items.js';
 import { overdueIndex } from '../../src/domain/ladder.js';
 import { addLocalDays, startOfLocalDay } from '../../src/domain/time.js';
 import { sweepReminders } from '../../src/scheduler/reminder-sweep.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
 import { silentLog } from '../helpers/org.js';
-import { startTestApp } from '../helpers/app.js';
-import { driver } from '../helpers/workflow.js';
+import { useAppHarness } from '../helpers/harness.js';
 
 /**
  * Issue 6, "deadlines that are never missed", as properties over random item histories on a real
@@ -73,26 +69,8 @@ interface ReminderState {
 }
 
 describe('reminders: properties over random item histories', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
-  let d: ReturnType<typeof driver>;
+  const { db, harness, d } = useAppHarness({ at: new Date('2026-11-27T02:00:00Z') });
   let titles = 0;
-
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: new Date('2026-11-27T02:00:00Z') });
-    d = driver(harness, lark);
-  });
-  afterAll(async () => {
-    await harness.close();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
-  });
 
   const clockStates = async (): Promise<ClockState[]> =>
     (

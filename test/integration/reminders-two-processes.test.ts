@@ -1,13 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import readline from 'node:readline';
-import nock from 'nock';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOCK_LABELS_ZH, type ClockKind } from '../../src/domain/clocks.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
-import { startTestApp } from '../helpers/app.js';
-import { driver } from '../helpers/workflow.js';
+import { useAppHarness } from '../helpers/harness.js';
 
 /**
  * Two bot processes sweeping one database (DESIGN.md §1b, §5; issue 6): real OS processes, each with
@@ -82,30 +78,17 @@ interface SentRow {
 }
 
 describe('two bot processes sweeping one database', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
-  let d: ReturnType<typeof driver>;
+  // The app registers the items (webhook, workflow, cards); its own jobs never run here.
+  const { db, harness, d } = useAppHarness({ at: START });
   let a: Sweeper;
   let b: Sweeper;
   let registered = 0;
 
   beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    // The app registers the items (webhook, workflow, cards); its own jobs never run here.
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: START });
-    d = driver(harness, lark);
     [a, b] = await Promise.all([startSweeper(db.url, harness.app.org.org.policy), startSweeper(db.url, harness.app.org.org.policy)]);
   });
   afterAll(async () => {
     for (const s of [a, b]) if (s && s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
-    await harness?.close();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db?.drop();
   });
 
   const register = async (at: Date, level: string, kind: string) => {

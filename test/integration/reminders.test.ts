@@ -1,25 +1,18 @@
-import nock from 'nock';
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findItemByRef } from '../../src/db/queries/items.js';
 import { clocks, extensions, outbox, reminders } from '../../src/db/schema/index.js';
 import { sweepReminders, type SweepDeps } from '../../src/scheduler/reminder-sweep.js';
 import { overdueIndex, reminderSchedule } from '../../src/domain/ladder.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
 import { silentLog } from '../helpers/org.js';
-import { startTestApp } from '../helpers/app.js';
-import { driver } from '../helpers/workflow.js';
+import { useAppHarness, withAppHarness } from '../helpers/harness.js';
 
 // Friday 27 November 2026, 10:00 in Asia/Shanghai.
 const AT = new Date('2026-11-27T02:00:00Z');
 const HOUR = 3600_000;
 
 describe('reminders: derived from clocks and the ladder, swept once', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
-  let d: ReturnType<typeof driver>;
+  const { db, harness, d } = useAppHarness({ at: AT });
   const at = (offsetMs: number) => harness.clock.set(new Date(AT.getTime() + offsetMs));
   const sweep = (extra: Partial<SweepDeps> = {}) => sweepReminders({ db: db.db, clock: harness.clock, log: silentLog, tz: 'Asia/Shanghai', policy: harness.app.org.org.policy, ...extra });
   const queuedTexts = async () =>
@@ -31,22 +24,6 @@ describe('reminders: derived from clocks and the ladder, swept once', () => {
   const rowsOf = async (itemId: number, clock: string) =>
     db.db.select().from(reminders).where(and(eq(reminders.itemId, itemId), eq(reminders.clock, clock))).orderBy(reminders.dueAt, reminders.id);
   const pendingRepeats = async (itemId: number) => (await rowsOf(itemId, 'ack')).filter((r) => r.status === 'pending' && (overdueIndex(r.step) ?? 0) > 0);
-
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: AT });
-    d = driver(harness, lark);
-  });
-  afterAll(async () => {
-    await harness.close();
-    lark.done();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
-  });
 
   it('registration writes the clocks and the ladder as rows', async () => {
     await d.say('ou_news_staff', '/yq new 医院停车收费乱\n部门: 卫健委', 'oc_news');
@@ -180,11 +157,7 @@ describe('reminders: derived from clocks and the ladder, swept once', () => {
 describe('the watch after a response', () => {
   it('ends by itself after the watch period, closing the item', async () => {
     const { finishWatches } = await import('../../src/scheduler/watch.js');
-    const db2 = await createTestDatabase();
-    const lark2 = fakeLark();
-    const h = await startTestApp({ databaseUrl: db2.url, larkDomain: lark2.domain, at: AT });
-    try {
-      const dd = driver(h, lark2);
+    await withAppHarness({ at: AT }, async ({ db: db2, d: dd }) => {
       await dd.say('ou_news_staff', '/yq new 跟踪期测试\n部门: 卫健委', 'oc_news');
       const item = (await findItemByRef(db2.db, 'YQ-20261127-001'))!;
       await dd.click('ou_news_staff', { item: item.id, action: 'publication_submit' }, 'oc_news', {
@@ -196,10 +169,6 @@ describe('the watch after a response', () => {
       expect(await finishWatches(db2.db, view(new Date(AT.getTime() + 6 * 86_400_000)), silentLog)).toBe(0);
       expect(await finishWatches(db2.db, view(new Date(AT.getTime() + 7 * 86_400_000)), silentLog)).toBe(1);
       expect((await findItemByRef(db2.db, item.ref))!.state).toBe('closed');
-    } finally {
-      await h.close();
-      lark2.done();
-      await db2.drop();
-    }
+    });
   });
 });

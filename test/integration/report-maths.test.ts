@@ -1,13 +1,9 @@
-import nock from 'nock';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { periodContaining } from '../../src/domain/periods.js';
 import { outbox } from '../../src/db/schema/index.js';
 import { buildReport } from '../../src/workflow/reports.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
-import { startTestApp } from '../helpers/app.js';
-import { driver } from '../helpers/workflow.js';
+import { useAppHarness } from '../helpers/harness.js';
 
 const TZ = 'Asia/Shanghai';
 // Sunday 29 November 2026, 23:00 local.
@@ -44,29 +40,13 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('report maths on fixed fixtures', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
-  let d: ReturnType<typeof driver>;
+  const { db, harness, d } = useAppHarness({ at: SUNDAY_NIGHT });
   const week = (at: Date) => buildReport(db.db, { period: periodContaining('weekly', at, TZ), scope: {}, now: harness.clock.now(), tz: TZ });
 
   beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: SUNDAY_NIGHT });
-    d = driver(harness, lark);
     await d.say('ou_news_staff', '/yq new 周日晚上的事项\n部门: 卫健委', 'oc_news');
     harness.clock.set(MONDAY_0730);
     await d.say('ou_news_staff', '/yq new =HYPERLINK("x") 周一早上的事项\n部门: 卫健委', 'oc_news');
-  });
-  afterAll(async () => {
-    await harness.close();
-    lark.done();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
   });
 
   it('an empty period is empty, not an error', async () => {

@@ -1,33 +1,20 @@
-import nock from 'nock';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../src/domain/policy.js';
 import { periodContaining } from '../../src/domain/periods.js';
 import { validateCard } from '../../src/lark/card-schema.js';
 import { outbox, reportRuns } from '../../src/db/schema/index.js';
 import { buildReport, lastFire, runScheduledReports } from '../../src/workflow/reports.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
 import { silentLog } from '../helpers/org.js';
-import { startTestApp } from '../helpers/app.js';
-import { driver } from '../helpers/workflow.js';
+import { useAppHarness } from '../helpers/harness.js';
 
 const AT = new Date('2026-11-27T02:00:00Z'); // Friday 10:00
 const TZ = 'Asia/Shanghai';
 
 describe('reports and the ledger', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
-  let d: ReturnType<typeof driver>;
+  const { db, harness, d } = useAppHarness({ at: AT });
 
   beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: AT });
-    d = driver(harness, lark);
     await d.say('ou_news_staff', '/yq new 医院排队\n部门: 卫健委', 'oc_news');
     await d.say('ou_news_staff', '/yq new 学校收费\n部门: 教育局\n级别: 重大', 'oc_news');
     await d.say('ou_news_staff', '/yq new 演练事项\n部门: 卫健委\n演练: 是', 'oc_news');
@@ -36,13 +23,6 @@ describe('reports and the ledger', () => {
     harness.clock.set(new Date(AT.getTime() + 30 * 60_000));
     await d.click('ou_health_liaison', { item: Number(first.id), action: 'acknowledge' }, 'oc_health');
     harness.clock.set(new Date(AT.getTime() + 5 * 3600_000)); // 15:00: the others' 认领 is overdue
-  });
-  afterAll(async () => {
-    await harness.close();
-    lark.done();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
   });
 
   it('aggregates a week: drills never count; overdue, notable and the per-unit ledger', async () => {

@@ -1,12 +1,8 @@
-import nock from 'nock';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findItemByRef } from '../../src/db/queries/items.js';
 import { auditLog, clocks } from '../../src/db/schema/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
-import { startTestApp } from '../helpers/app.js';
-import { driver } from '../helpers/workflow.js';
+import { useAppHarness } from '../helpers/harness.js';
 
 const AT = new Date('2026-11-27T02:00:00Z');
 
@@ -21,27 +17,8 @@ const WALKS = [
 ] as const;
 
 describe('every kind and level walks the main path', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
-  let d: ReturnType<typeof driver>;
+  const { db, d } = useAppHarness({ at: AT });
   let n = 0;
-
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: AT });
-    d = driver(harness, lark);
-  });
-  afterAll(async () => {
-    await harness.close();
-    lark.done();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
-  });
 
   it.each(WALKS)('%s · %s', async (kindZh, levelZh, kind, level, channel, expectedClocks) => {
     n += 1;

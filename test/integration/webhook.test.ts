@@ -1,39 +1,20 @@
-import nock from 'nock';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inboundEvents, outbox, securityEvents } from '../../src/db/schema/index.js';
 import { signatureOf } from '../../src/lark/webhook-verification.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
 import { cardActionEvent, messageEvent, signedWebhook } from '../helpers/lark-webhook.js';
-import { ENCRYPT_KEY, eventually, startTestApp } from '../helpers/app.js';
+import { ENCRYPT_KEY, eventually } from '../helpers/app.js';
+import { rowCount } from '../helpers/db.js';
+import { useAppHarness } from '../helpers/harness.js';
 
 const AT = new Date('2026-11-27T02:00:00Z');
 
 describe('webhook receiver', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
+  const { db, lark, harness } = useAppHarness({ at: AT });
 
   const post = (route: string, signed: { headers: Record<string, string>; body: Buffer }) =>
     fetch(harness.url(route), { method: 'POST', headers: signed.headers, body: signed.body });
-  const count = async (table: typeof inboundEvents | typeof outbox | typeof securityEvents) =>
-    Number((await db.db.select({ n: sql<number>`count(*)` }).from(table))[0]!.n);
-
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: AT });
-  });
-  afterAll(async () => {
-    await harness.close();
-    lark.done();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
-  });
+  const count = (table: typeof inboundEvents | typeof outbox | typeof securityEvents) => rowCount(db.db, table);
 
   it('answers the URL check', async () => {
     const response = await post('/webhook/event', signedWebhook({ challenge: 'ch-123', token: 'vtoken', type: 'url_verification' }, ENCRYPT_KEY, AT.getTime()));
@@ -137,5 +118,7 @@ describe('webhook receiver', () => {
     const response = await post('/webhook/card', signedWebhook(cardActionEvent('ou_health_liaison', { action: 'nothing' }), ENCRYPT_KEY, AT.getTime()));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ toast: { type: 'warning', content: '这个卡片按钮已失效，请在最新的卡片上操作。' } });
+    const [refusal] = await db.db.select().from(securityEvents).orderBy(sql`id desc`).limit(1);
+    expect(refusal).toMatchObject({ kind: 'bad_payload', actor: 'ou_health_liaison', action: 'nothing', reason: 'action: unknown' });
   });
 });

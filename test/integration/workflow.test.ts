@@ -1,38 +1,17 @@
-import nock from 'nock';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findItemByRef, unitsOfItem } from '../../src/db/queries/items.js';
 import { auditLog, confirmations, consultations, drafts, handoverAcks, publications, securityEvents, verifications } from '../../src/db/schema/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
-import { eventually, startTestApp } from '../helpers/app.js';
-import { driver } from '../helpers/workflow.js';
+import { eventually } from '../helpers/app.js';
+import { rowCount } from '../helpers/db.js';
+import { useAppHarness } from '../helpers/harness.js';
 
 const AT = new Date('2026-11-27T02:00:00Z');
 
 describe('the response workflow, end to end', () => {
-  let db: TestDatabase;
-  let lark: FakeLark;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
-  let d: ReturnType<typeof driver>;
-  const securityCount = async () => Number((await db.db.select({ n: sql<number>`count(*)` }).from(securityEvents))[0]!.n);
+  const { db, lark, d } = useAppHarness({ at: AT });
+  const securityCount = () => rowCount(db.db, securityEvents);
   const item = async (ref: string) => (await findItemByRef(db.db, ref))!;
-
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    db = await createTestDatabase();
-    lark = fakeLark();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.domain, at: AT });
-    d = driver(harness, lark);
-  });
-  afterAll(async () => {
-    await harness.close();
-    lark.done();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await db.drop();
-  });
 
   it('a general item: dispute, verification with rectification, a returned draft, a co-sign that holds publication back, rectification, recurrence', async () => {
     const registered = await d.say('ou_news_staff', '/yq new 县医院收费不透明 网友质疑乱收费\n部门: 卫健委, 教育局\n类别: 民生\n类型: 咨询投诉', 'oc_news');

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uuidFor } from '../../../src/lark/outbox-sender.js';
-import { ENCRYPT_KEY, startTestApp } from '../../helpers/app.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
+import { ENCRYPT_KEY } from '../../helpers/app.js';
 import { seededRandom, shuffle, waitForOutbox } from '../../helpers/faults.js';
-import { startLarkRecorder, type LarkRecorder } from '../../helpers/lark-recorder.js';
+import { useRecorderHarness } from '../../helpers/harness.js';
 import { cardActionEvent, chatEvent, messageEvent, signedWebhook } from '../../helpers/lark-webhook.js';
 
 /**
@@ -18,9 +17,7 @@ const COPIES = 5;
 const REGISTRATIONS = 12;
 
 describe('every event delivered five times, out of order', () => {
-  let db: TestDatabase;
-  let lark: LarkRecorder;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
+  const { db, lark, harness } = useRecorderHarness({ at: AT });
   const random = seededRandom(8);
 
   const post = async (route: string, payload: unknown) => {
@@ -44,17 +41,6 @@ describe('every event delivered five times, out of order', () => {
     );
     return answers;
   }
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    lark = await startLarkRecorder();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.url, at: AT });
-  });
-  afterAll(async () => {
-    await harness?.close();
-    await lark?.close();
-    await db?.drop();
-  });
 
   it('registrations, commands, chat events and clicks: one effect each', async () => {
     // Phase 1: registrations from two people in private chats, other commands, and the bot added to a group.

@@ -1,10 +1,9 @@
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signatureOf } from '../../../src/lark/webhook-verification.js';
-import { ENCRYPT_KEY, startTestApp } from '../../helpers/app.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
+import { ENCRYPT_KEY } from '../../helpers/app.js';
 import { tableCounts } from '../../helpers/faults.js';
-import { startLarkRecorder, type LarkRecorder } from '../../helpers/lark-recorder.js';
+import { useRecorderHarness } from '../../helpers/harness.js';
 import { cardActionEvent, messageEvent, signedWebhook, type SignedWebhook } from '../../helpers/lark-webhook.js';
 
 /**
@@ -17,20 +16,7 @@ import { cardActionEvent, messageEvent, signedWebhook, type SignedWebhook } from
 const AT = new Date('2026-11-27T02:00:00Z');
 
 describe('forged, replayed, stale, truncated and oversized webhook requests', () => {
-  let db: TestDatabase;
-  let lark: LarkRecorder;
-  let harness: Awaited<ReturnType<typeof startTestApp>>;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    lark = await startLarkRecorder();
-    harness = await startTestApp({ databaseUrl: db.url, larkDomain: lark.url, at: AT });
-  });
-  afterAll(async () => {
-    await harness?.close();
-    await lark?.close();
-    await db?.drop();
-  });
+  const { db, harness } = useRecorderHarness({ at: AT });
 
   /** Raw HTTP, so a body can be sent chunked (no content-length) or shorter than announced. */
   const send = (route: string, request: SignedWebhook, options: { chunked?: boolean; contentLength?: number } = {}) =>
