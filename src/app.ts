@@ -170,8 +170,8 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       name: 'reminders',
       cron: '*/20 * * * * *',
       run: async () => {
-        const swept = await sweepReminders({ db: database.db, clock, log: log.child({ component: 'reminders' }), tz: org.org.timezone, policy: org.org.policy });
-        await redrawOverdueCards(database.db, swept.passedDue, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'cards' }));
+        await sweepReminders({ db: database.db, clock, log: log.child({ component: 'reminders' }), tz: org.org.timezone, policy: org.org.policy });
+        await redrawOverdueCards(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'cards' }));
         await finishWatches(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'watch' }));
         await escalateLeads(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'leads' }));
         await remindAssessments(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'assessments' }));

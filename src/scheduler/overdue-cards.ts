@@ -1,3 +1,4 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { lockItem, updateItem } from '../db/queries/items.js';
@@ -5,41 +6,47 @@ import { clocks } from '../db/schema/index.js';
 import { auditedChangeInTx } from '../workflow/audited.js';
 import { syncItemCards } from '../workflow/item-cards.js';
 import type { ViewContext } from '../workflow/item-view.js';
-import { and, eq, isNull } from 'drizzle-orm';
 
 /**
  * A clock that passes its due time changes what every copy of the item card must say (还剩… becomes
- * 已超时…), though nobody clicked anything. After the sweeper sends a clock's `due`/`overdue` step,
- * each such item gets one audited change (`item.clock_overdue`: the ledger's record of when it went
- * late) and its cards are patched, one transaction per item as for any other change.
- *
- * Separate from the sweep's transaction on purpose: the sweep holds items FOR SHARE alongside other
- * sweepers, and upgrading to the change's FOR UPDATE there could deadlock two of them. A crash in
- * between leaves a card stale until the item's next change, never a reminder lost or doubled.
+ * 已超时…), though nobody clicked anything. Each sweep finds the running clocks that have passed
+ * due and were not noticed yet (`clocks.late_noted_at`, cleared when an extension moves the due
+ * time); each such item gets one audited change (`item.clock_overdue`: the ledger's record of when
+ * it went late), its clocks are marked noticed and its cards patched, one transaction per item as
+ * for any other change. Independent of the reminders, so quiet hours never leave a card saying
+ * 还剩 after the deadline.
  */
-export async function redrawOverdueCards(db: Db, passedDue: { itemId: number; clock: string }[], view: ViewContext, log: Logger): Promise<number> {
-  const byItem = new Map<number, Set<string>>();
-  for (const { itemId, clock } of passedDue) byItem.set(itemId, (byItem.get(itemId) ?? new Set()).add(clock));
+export async function redrawOverdueCards(db: Db, view: ViewContext, log: Logger, limit = 200): Promise<number> {
+  const due = sql`coalesce(${clocks.extendedDueAt}, ${clocks.dueAt})`;
+  const candidates = await db
+    .select({ itemId: clocks.itemId })
+    .from(clocks)
+    .where(and(isNull(clocks.metAt), sql`${clocks.kind} <> 'watch'`, isNull(clocks.lateNotedAt), sql`${due} <= ${view.now.toISOString()}::timestamptz`))
+    .orderBy(due)
+    .limit(limit);
+  const itemIds = [...new Set(candidates.map((row) => row.itemId))];
   let redrawn = 0;
-  for (const [itemId, kinds] of byItem) {
+  for (const itemId of itemIds) {
     await db.transaction(async (tx) => {
       const item = await lockItem(tx, itemId);
-      if (!item || item.state === 'closed') return;
-      // Only clocks still running and still past due: one met meanwhile has nothing to show.
-      const late: string[] = [];
-      for (const kind of [...kinds].sort()) {
-        const [clock] = await tx.select().from(clocks).where(and(eq(clocks.itemId, itemId), eq(clocks.kind, kind), isNull(clocks.metAt)));
-        if (clock && (clock.extendedDueAt ?? clock.dueAt).getTime() <= view.now.getTime()) late.push(kind);
-      }
-      if (late.length === 0) return;
+      if (!item) return;
+      // Under the item's lock: only clocks still running, still past due and still unnoticed.
+      const late = await tx
+        .update(clocks)
+        .set({ lateNotedAt: view.now })
+        .where(and(eq(clocks.itemId, itemId), isNull(clocks.metAt), sql`${clocks.kind} <> 'watch'`, isNull(clocks.lateNotedAt), sql`${due} <= ${view.now.toISOString()}::timestamptz`))
+        .returning({ kind: clocks.kind });
+      // A closed item's card already says how each clock ended: noticed, nothing to redraw.
+      if (late.length === 0 || item.state === 'closed') return;
+      const kinds = late.map((row) => row.kind).sort();
       const updated = await auditedChangeInTx(tx, { at: view.now, actor: 'system:clock', action: 'item.clock_overdue', itemId: item.id, subject: `item:${item.ref}` }, async (t) => {
         const row = await updateItem(t, item.id, { updatedAt: view.now });
-        return { value: row, before: null, after: { overdue: late } };
+        return { value: row, before: null, after: { overdue: kinds } };
       });
       await syncItemCards(tx, updated, view);
       redrawn += 1;
     });
   }
-  if (redrawn > 0) log.info({ items: [...byItem.keys()], redrawn }, 'clocks passed due; item cards redrawn');
+  if (redrawn > 0) log.info({ items: itemIds, redrawn }, 'clocks passed due; item cards redrawn');
   return redrawn;
 }

@@ -126,8 +126,6 @@ async function scheduleNextRepeat(tx: Tx, row: ReminderRow, item: ItemRow, now: 
 export interface SweepResult {
   sent: number;
   messages: number;
-  /** Clocks whose due time this sweep announced (`due`/`overdue`): their cards must now say late. */
-  passedDue: { itemId: number; clock: string }[];
 }
 
 export async function sweepReminders(deps: SweepDeps): Promise<SweepResult> {
@@ -142,7 +140,7 @@ export async function sweepReminders(deps: SweepDeps): Promise<SweepResult> {
       limit ${deps.batchSize ?? 500}
       for update of r skip locked
       for share of i skip locked`);
-    if (claimed.length === 0) return { sent: 0, messages: 0, passedDue: [] };
+    if (claimed.length === 0) return { sent: 0, messages: 0 };
     const ids = claimed.map((row) => Number(row.id));
     await deps.afterClaim?.(ids);
     const due = await tx.select().from(reminders).where(inArray(reminders.id, ids)).orderBy(asc(reminders.dueAt), asc(reminders.id));
@@ -196,7 +194,6 @@ export async function sweepReminders(deps: SweepDeps): Promise<SweepResult> {
       .set({ status: 'sent', sentAt: now, attempts: sql`${reminders.attempts} + 1` })
       .where(inArray(reminders.id, current.map((r) => r.id)));
     deps.log.info({ reminders: current.length, skipped: outdated.length, messages: deliveries.size, items: [...new Set(current.map((r) => r.itemId))] }, 'reminders sent');
-    const passedDue = current.filter((r) => r.step === 'due' || r.step === 'overdue').map((r) => ({ itemId: r.itemId, clock: r.clock }));
-    return { sent: current.length, messages: deliveries.size, passedDue };
+    return { sent: current.length, messages: deliveries.size };
   });
 }

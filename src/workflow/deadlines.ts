@@ -58,6 +58,8 @@ export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Pr
           metBy: sql`excluded.met_by`,
           beyondCalendar: sql`excluded.beyond_calendar`,
           updatedAt: sql`excluded.updated_at`,
+          // A moved due time (an extension) is a new deadline: it may be noticed passing again.
+          lateNotedAt: sql`case when coalesce(clocks.extended_due_at, clocks.due_at) = coalesce(excluded.extended_due_at, excluded.due_at) then clocks.late_noted_at end`,
         },
       });
   }

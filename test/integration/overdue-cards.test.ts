@@ -51,5 +51,17 @@ describe('a clock passing its due time redraws the item cards', () => {
     await harness.app.runJobs();
     expect(await overdueAudit(late.id)).toHaveLength(2); // verify (due at 10:00 Saturday) went late too
     expect((await overdueAudit(late.id)).map((row) => row.after)).toEqual([{ overdue: ['ack'] }, { overdue: ['verify'] }]);
+
+    // An extension is a new deadline: the verify clock is no longer late, and is noticed again only
+    // when the new due time passes (Monday 10:00); the response clock (Sunday 10:00) meanwhile.
+    expect(await d.say('ou_news_staff', '/舆情 延期 YQ-20261127-001 核实 2天 需要调取监控', 'oc_news')).toMatch(/^已将 YQ-20261127-001 的核实时限/);
+    harness.clock.set(new Date(AT.getTime() + 50 * 60 * MINUTE)); // Sunday 12:00
+    await harness.app.runJobs();
+    harness.clock.set(new Date(AT.getTime() + (72 * 60 - 1) * MINUTE)); // Monday 09:59
+    await harness.app.runJobs();
+    expect((await overdueAudit(late.id)).map((row) => row.after)).toEqual([{ overdue: ['ack'] }, { overdue: ['verify'] }, { overdue: ['respond'] }]);
+    harness.clock.set(new Date(AT.getTime() + (72 * 60 + 1) * MINUTE)); // Monday 10:01
+    await harness.app.runJobs();
+    expect((await overdueAudit(late.id)).map((row) => row.after)).toEqual([{ overdue: ['ack'] }, { overdue: ['verify'] }, { overdue: ['respond'] }, { overdue: ['verify'] }]);
   });
 });

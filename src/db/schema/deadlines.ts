@@ -21,11 +21,20 @@ export const clocks = pgTable(
     metBy: text('met_by'),
     beyondCalendar: boolean('beyond_calendar').notNull().default(false),
     updatedAt: at('updated_at').notNull(),
+    /**
+     * When the bot noticed this running clock pass its (effective) due time and redrew the item's
+     * cards; cleared when the due time moves (an extension), so a clock is noticed once per due time.
+     */
+    lateNotedAt: at('late_noted_at'),
   },
   (t) => [
     primaryKey({ columns: [t.itemId, t.kind] }),
     // Reports list what is overdue now, longest first: the running clocks in effective due order.
     index('clocks_open_due').on(sql`coalesce(${t.extendedDueAt}, ${t.dueAt})`).where(sql`${t.metAt} is null and ${t.kind} <> 'watch'`),
+    // Each sweep looks for running clocks that have just passed due: only those not yet noticed.
+    index('clocks_unnoticed_due')
+      .on(sql`coalesce(${t.extendedDueAt}, ${t.dueAt})`)
+      .where(sql`${t.metAt} is null and ${t.kind} <> 'watch' and ${t.lateNotedAt} is null`),
   ],
 );
 

@@ -1,0 +1,2 @@
+ALTER TABLE "clocks" ADD COLUMN "late_noted_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "clocks_unnoticed_due" ON "clocks" USING btree (coalesce("extended_due_at", "due_at")) WHERE "clocks"."met_at" is null and "clocks"."kind" <> 'watch' and "clocks"."late_noted_at" is null;
