@@ -77,7 +77,10 @@ export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Pr
     );
     const known = new Map(existing.filter((r) => r.clock === view.kind && r.clockDueAt.getTime() === due.getTime()).map((r) => [r.step, r]));
     const missedPast = schedule.filter((step) => step.at.getTime() <= ctx.now.getTime() && !known.has(step.step));
-    const latestMissed = missedPast.at(-1);
+    // A reminder of this clock sent after a missed step's time stood for it (a catch-up after the
+    // bot was down sends one message for all it missed): only a step later than that is still owed.
+    const lastSent = Math.max(0, ...[...known.values()].map((r) => r.sentAt?.getTime() ?? 0));
+    const latestMissed = missedPast.filter((step) => step.at.getTime() > lastSent).at(-1);
     for (const step of schedule) {
       const row = known.get(step.step);
       if (row) {

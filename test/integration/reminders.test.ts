@@ -155,6 +155,27 @@ describe('reminders: derived from clocks and the ladder, swept once', () => {
 });
 
 describe('the watch after a response', () => {
+  it('after a catch-up for missed days, a change to the item does not bring the missed repeats back', async () => {
+    await withAppHarness({ at: AT }, async ({ db: db2, d: dd, harness: h }) => {
+      await dd.say('ou_news_staff', '/yq new 停机补发测试\n部门: 卫健委', 'oc_news');
+      const item = (await findItemByRef(db2.db, 'YQ-20261127-001'))!;
+      const sweep2 = () => sweepReminders({ db: db2.db, clock: h.clock, log: silentLog, tz: 'Asia/Shanghai', policy: h.app.org.org.policy });
+      // Down from Friday 10:00 to Monday 08:59: one catch-up per clock.
+      h.clock.set(new Date('2026-11-30T00:59:00Z'));
+      expect(await sweep2()).toMatchObject({ sent: 3 });
+      // Any change re-derives the ladder (here an extension of the response clock, by a day).
+      expect(await dd.say('ou_news_staff', '/舆情 延期 YQ-20261127-001 回应 1天 等待调查结论', 'oc_news')).toMatch(/^已将 YQ-20261127-001 的回应时限/);
+      h.clock.set(new Date('2026-11-30T01:00:30Z'));
+      // Nothing the catch-up stood for goes out again; only the extended clock's own steps may.
+      const again = await db2.db.select().from(reminders).where(and(eq(reminders.itemId, item.id), eq(reminders.status, 'pending'), sql`due_at <= '2026-11-30T01:00:30Z'`));
+      expect(again.filter((r) => r.clock !== 'respond')).toEqual([]);
+      const sent = await sweep2();
+      const late = await db2.db.select().from(reminders).where(and(eq(reminders.itemId, item.id), sql`sent_at = '2026-11-30T01:00:30Z'`));
+      expect(late.every((r) => r.clock === 'respond')).toBe(true);
+      expect(sent.sent).toBe(late.length);
+    });
+  });
+
   it('ends by itself after the watch period, closing the item', async () => {
     const { finishWatches } = await import('../../src/scheduler/watch.js');
     await withAppHarness({ at: AT }, async ({ db: db2, d: dd }) => {
