@@ -8,17 +8,10 @@ export interface PacerLimits {
   perUserPerSecond: number;
   appPerSecond: number;
   appPerMinute: number;
-  /**
-   * Spread the app's calls evenly inside each second (at least 1000/appPerSecond ms apart) instead
-   * of letting a second's share go out at once. Lark counts a call when it arrives, and calls sent
-   * in a burst from several lanes arrive bunched: the bench saw 99991400 answers at 40/s against
-   * Lark's 50/s until the sender spaced them. The stand-in enforces Lark's plain windows.
-   */
-  smoothApp?: boolean;
 }
 
 /** A margin under Lark's 5/5/50/1000, so throttling stays rare rather than routine. */
-export const DEFAULT_PACER_LIMITS: PacerLimits = { perChatPerSecond: 4, perUserPerSecond: 4, appPerSecond: 40, appPerMinute: 900, smoothApp: true };
+export const DEFAULT_PACER_LIMITS: PacerLimits = { perChatPerSecond: 4, perUserPerSecond: 4, appPerSecond: 40, appPerMinute: 900 };
 
 export interface PaceKeys {
   chatId?: string;
@@ -30,16 +23,12 @@ class Window {
   constructor(
     private readonly limit: number,
     private readonly spanMs: number,
-    /** Least time between two calls (0: any number at once, up to the limit). */
-    private readonly minGapMs = 0,
   ) {}
 
   /** Milliseconds until one more call fits, 0 if it fits now. */
   waitMs(now: number): number {
     while (this.times.length > 0 && this.times[0]! <= now - this.spanMs) this.times.shift();
-    const full = this.times.length < this.limit ? 0 : this.times[0]! + this.spanMs - now;
-    const gap = this.minGapMs > 0 && this.times.length > 0 ? this.times.at(-1)! + this.minGapMs - now : 0;
-    return Math.max(full, gap, 0);
+    return this.times.length < this.limit ? 0 : this.times[0]! + this.spanMs - now;
   }
 
   record(now: number): void {
@@ -57,7 +46,7 @@ export class Pacer {
   private readonly users = new Map<string, Window>();
 
   constructor(private readonly limits: PacerLimits = DEFAULT_PACER_LIMITS) {
-    this.app = [new Window(limits.appPerSecond, 1000, limits.smoothApp ? Math.ceil(1000 / limits.appPerSecond) : 0), new Window(limits.appPerMinute, 60_000)];
+    this.app = [new Window(limits.appPerSecond, 1000), new Window(limits.appPerMinute, 60_000)];
   }
 
   private windowsFor(keys: PaceKeys): Window[] {

@@ -48,20 +48,6 @@ describe('Pacer', () => {
     expect(pacer.tryTake({ chatId: 'oc_a' }, 1000)).toBe(0);
   });
 
-  it('smoothed, spreads the app calls over the second instead of letting them out at once', () => {
-    const pacer = new Pacer({ ...limits, appPerSecond: 40, smoothApp: true });
-    expect(pacer.tryTake({ chatId: 'oc_a' }, 0)).toBe(0);
-    expect(pacer.tryTake({ chatId: 'oc_b' }, 0)).toBe(25);
-    expect(pacer.tryTake({ chatId: 'oc_b' }, 25)).toBe(0);
-    // 40 a second still fit: one every 25 ms.
-    let now = 25;
-    for (let i = 0; i < 38; i += 1) {
-      now += 25;
-      expect(pacer.tryTake({ chatId: `oc_${i}` }, now)).toBe(0);
-    }
-    expect(pacer.tryTake({ chatId: 'oc_x' }, now + 25)).toBe(0);
-  });
-
   it('forgets idle chats', () => {
     const pacer = new Pacer(limits);
     pacer.tryTake({ chatId: 'oc_a', openId: 'ou_a' }, 0);
