@@ -1,6 +1,7 @@
 import { addDaysToDateKey, atLocalClockTime, isDateKey, localDateKey, localParts, parseClockTime, type DateKey } from './time.js';
 import type { Policy } from './policy.js';
 import { truncate } from './text.js';
+import { fold, KEY_LINE, parseYesNo } from './field-lines.js';
 
 /**
  * 舆情风险评估 (R17, notice §3.2 分析研判): before a major policy or decision that touches people's
@@ -68,10 +69,6 @@ export const KEYWORD_MAX = 20;
 export const KEYWORDS_MAX = 20;
 /** How far ahead a release date may be: a typo like 2062 is caught, a real plan a year out is not. */
 const MAX_DAYS_AHEAD = 400;
-
-function fold(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\s_\-/、,，·]+/g, '');
-}
 
 const FIELD_BY_NAME = new Map(ASSESSMENT_FIELDS.flatMap((field) => [field.key, field.labelZh, ...field.aliases].map((name) => [fold(name), field] as const)));
 const LABEL_OF = new Map(ASSESSMENT_FIELDS.map((field) => [field.key, field.labelZh]));
@@ -152,9 +149,6 @@ export type AssessmentUpdateResult =
   | { ok: true; changes: Partial<AssessmentDraft> }
   | { ok: false; problems: AssessmentProblem[] };
 
-const KEY_LINE = /^\s*([A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff_ ]{0,11}?)\s*[:：]\s*(.*)$/;
-const YES = ['是', '是的', '对', 'yes', 'y', 'true', '1'];
-const NO = ['否', '不', '不是', 'no', 'n', 'false', '0'];
 
 interface Entry {
   key: AssessmentFieldKey;
@@ -239,8 +233,8 @@ function readEntries(entries: Entry[], now: Date, tz: string, problems: Located[
         break;
       }
       case 'drill': {
-        const word = fold(value);
-        if (YES.includes(word) || NO.includes(word)) draft.drill = YES.includes(word);
+        const yes = parseYesNo(value);
+        if (yes !== undefined) draft.drill = yes;
         else problem(`“${value}”不认识，可选：是、否。`);
         break;
       }

@@ -2,6 +2,7 @@ import type { ItemKind, Level } from './clocks.js';
 import { normalizeUrl } from './links.js';
 import { addDaysToDateKey, addLocalDays, fromLocal, isDateKey, localDateKey, localParts, parseDateKey } from './time.js';
 import { truncate } from './text.js';
+import { fold, KEY_LINE, parseYesNo } from './field-lines.js';
 
 /**
  * The text registration command (R1): `/yq new <title>` then optional `字段: 值` lines, and the
@@ -59,11 +60,6 @@ export const SOURCES = {
   other: { label: '其他', aliases: ['其它', '快手', '小红书', 'b站', '哔哩哔哩', 'bilibili', '知乎'] },
 } as const satisfies Record<string, Choice>;
 export type Source = keyof typeof SOURCES;
-
-/** Full-width forms folded, case and separators ignored: `突发事件 / 自然灾害` = `突发事件自然灾害`, `NEWS-COMMENTS` = `news_comments`. */
-function fold(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\s_\-/、,，·]+/g, '');
-}
 
 function matchChoice<C extends string>(table: Record<C, Choice>, text: string): C | undefined {
   const wanted = fold(text);
@@ -366,10 +362,7 @@ export type RegistrationResult =
   | { ok: true; draft: RegistrationDraft }
   | { ok: false; problems: RegistrationProblem[]; draft: Partial<RegistrationDraft> };
 
-const KEY_LINE = /^\s*([A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff_ ]{0,11}?)\s*[:：]\s*(.*)$/;
 const BARE_LINK = /^\s*(https?:\/\/|www\.)\S+\s*$/i;
-const YES = ['是', '是的', '对', 'yes', 'y', 'true', '1'];
-const NO = ['否', '不', '不是', 'no', 'n', 'false', '0'];
 
 function keyOf(line: string): { name: string; field: RegistrationField | undefined; value: string } | undefined {
   const match = KEY_LINE.exec(line);
@@ -474,8 +467,8 @@ export function parseRegistration(rest: string, { now, tz }: ParseRegistrationOp
       else problem(result.messageZh);
     };
     const yesNo = (assign: (yes: boolean) => void) => {
-      const word = fold(value);
-      if (YES.includes(word) || NO.includes(word)) assign(YES.includes(word));
+      const yes = parseYesNo(value);
+      if (yes !== undefined) assign(yes);
       else problem(`“${value}”不认识，可选：是、否。`);
     };
     switch (key) {

@@ -18,12 +18,9 @@ import type { ViewContext } from '../workflow/item-view.js';
  */
 export async function redrawOverdueCards(db: Db, view: ViewContext, log: Logger, limit = 200): Promise<number> {
   const due = sql`coalesce(${clocks.extendedDueAt}, ${clocks.dueAt})`;
-  const candidates = await db
-    .select({ itemId: clocks.itemId })
-    .from(clocks)
-    .where(and(isNull(clocks.metAt), sql`${clocks.kind} <> 'watch'`, isNull(clocks.lateNotedAt), sql`${due} <= ${view.now.toISOString()}::timestamptz`))
-    .orderBy(due)
-    .limit(limit);
+  // Running, past due, not noticed yet (the partial index clocks_unnoticed_due holds just these).
+  const unnoticedLate = and(isNull(clocks.metAt), sql`${clocks.kind} <> 'watch'`, isNull(clocks.lateNotedAt), sql`${due} <= ${view.now.toISOString()}::timestamptz`);
+  const candidates = await db.select({ itemId: clocks.itemId }).from(clocks).where(unnoticedLate).orderBy(due).limit(limit);
   const itemIds = [...new Set(candidates.map((row) => row.itemId))];
   let redrawn = 0;
   for (const itemId of itemIds) {
@@ -34,7 +31,7 @@ export async function redrawOverdueCards(db: Db, view: ViewContext, log: Logger,
       const late = await tx
         .update(clocks)
         .set({ lateNotedAt: view.now })
-        .where(and(eq(clocks.itemId, itemId), isNull(clocks.metAt), sql`${clocks.kind} <> 'watch'`, isNull(clocks.lateNotedAt), sql`${due} <= ${view.now.toISOString()}::timestamptz`))
+        .where(and(eq(clocks.itemId, itemId), unnoticedLate))
         .returning({ kind: clocks.kind });
       // A closed item's card already says how each clock ended: noticed, nothing to redraw.
       if (late.length === 0 || item.state === 'closed') return;

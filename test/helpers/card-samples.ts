@@ -33,17 +33,18 @@ import { noticeCard } from '../../cards/notice.js';
 import { registerFormCard } from '../../cards/register-form.js';
 import { shapeReport, type ReportAggregates } from '../../src/domain/report.js';
 
-const BASE = { itemId: 4242, ref: 'YQ-20261127-007', title: '某小区停水三天无人管' };
+export const BASE = { itemId: 4242, ref: 'YQ-20261127-007', title: '某小区停水三天无人管' };
 /** User text that would inject markup, mention everyone or format if anything were not escaped. */
-const EVIL = '<script>alert(1)</script> <at id=all></at> **粗体** [链接](https://evil.example)\n# 标题';
-const UNITS = [
+export const EVIL = '<script>alert(1)</script> <at id=all></at> **粗体** [链接](https://evil.example)\n# 标题';
+export const UNITS = [
   { code: 'water', name: '县水务局' },
   { code: 'town1', name: '城关镇' },
   { code: 'health', name: '县卫健委' },
 ];
 const TIMELINE = Array.from({ length: 7 }, (_, i) => ({ at: `11月27日 09:3${i}`, actor: '县新闻办 林小梅', text: `第 ${i + 1} 步` }));
 
-function itemView(overrides: Partial<ItemCardView> = {}): ItemCardView {
+/** An item card's view with every part filled in (a drill, major, with clocks in each state). */
+export function itemView(overrides: Partial<ItemCardView> = {}): ItemCardView {
   return {
     ref: 'YQ-20261127-001',
     title: '网传某镇卫生院夜间无人值守',

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { verifyFormCard } from '../../cards/forms/verify.js';
-import { itemCard, type ItemCardView } from '../../cards/item.js';
+import { itemCard } from '../../cards/item.js';
 import { noticeCard } from '../../cards/notice.js';
 import { REGISTER_FIELDS, registerFormCard } from '../../cards/register-form.js';
 import { validateCard } from '../../src/lark/card-schema.js';
-import { CARD_SAMPLES } from '../helpers/card-samples.js';
+import { BASE, CARD_SAMPLES, EVIL, itemView, UNITS } from '../helpers/card-samples.js';
 import {
   collectFormValues,
   COMPONENT_TAGS,
@@ -402,57 +402,6 @@ describe('formFields', () => {
 // Every card the bot sends
 // ---------------------------------------------------------------------------------------------
 
-const BASE = { itemId: 4242, ref: 'YQ-20261127-007', title: '某小区停水三天无人管' };
-/** User text that would inject markup, mention everyone or format if anything were not escaped. */
-const EVIL = '<script>alert(1)</script> <at id=all></at> **粗体** [链接](https://evil.example)\n# 标题';
-const UNITS = [
-  { code: 'water', name: '县水务局' },
-  { code: 'town1', name: '城关镇' },
-  { code: 'health', name: '县卫健委' },
-];
-const TIMELINE = Array.from({ length: 7 }, (_, i) => ({ at: `11月27日 09:3${i}`, actor: '县新闻办 李四', text: `第 ${i + 1} 步` }));
-
-function itemView(overrides: Partial<ItemCardView> = {}): ItemCardView {
-  return {
-    ref: 'YQ-20261127-001',
-    title: '网传某镇卫生院夜间无人值守',
-    url: 'https://weibo.com/1234/abcd',
-    sourceLabel: '微博',
-    categoryLabel: '涉及公众切身利益',
-    level: 'major',
-    levelLabel: '重大',
-    kindLabel: '舆情',
-    stateLabel: '已交办',
-    drill: true,
-    summary: '网友发帖称某镇卫生院夜间无人值守。\n急诊病人无法就医。',
-    postedAt: '11月26日 22:10',
-    discoveredAt: '11月27日 09:30',
-    spread: '阅读1.2万 · 转发300 · 评论56',
-    leadUnit: '县卫健委',
-    cooperatingUnits: ['城关镇'],
-    routingNote: '关键词命中：卫生院',
-    clocks: [
-      { label: '认领', due: '11月27日 10:30', status: 'running', detail: '还剩 40分' },
-      { label: '核实', due: '11月27日 21:30', status: 'due_soon', detail: '还剩 1小时' },
-      { label: '回应', due: '11月29日 09:30', status: 'overdue', detail: '已超时 2小时' },
-      { label: '整改', due: '12月1日', status: 'met_late', detail: '已完成，超时 1小时' },
-    ],
-    nextStep: '等待县卫健委认领',
-    mention: ['ou_liaison1'],
-    timeline: TIMELINE,
-    actions: [
-      { label: '认领', value: { action: 'acknowledge', ref: 'YQ-20261127-001', v: 3 }, style: 'primary' },
-      { label: '申请改派', value: { action: 'dispute', ref: 'YQ-20261127-001', v: 3 }, style: 'danger', confirm: '将提交县新闻办裁定' },
-      { label: '查看详情', value: { action: 'show', ref: 'YQ-20261127-001' } },
-    ],
-    unitChoices: UNITS,
-    footnote: '工作日历数据已用完，仅按周末计算',
-    version: 3,
-    ...overrides,
-  };
-}
-
-
 /** Each exported card builder, with one or more realistic view models. Keyed by export name. */
 const BUILDERS = CARD_SAMPLES;
 
@@ -516,7 +465,7 @@ describe('every card builder in cards/ and cards/forms/', () => {
 
 describe('renderCard', () => {
   it('shows user text as the bot escaped it: literal, never formatted, linked or mentioning', () => {
-    const root = render(itemCard(itemView({ summary: EVIL })));
+    const root = render(itemCard(itemView({ summary: EVIL, mention: ['ou_liaison1'] })));
     // The bot turns < > & into full-width forms and backslash-escapes markdown; the page undoes only the latter.
     expect(root.textContent).toContain('＜script＞alert(1)＜/script＞ ＜at id=all＞＜/at＞ **粗体** [链接](https://evil.example)# 标题');
     expect(byClass(root, 'mention').map((m) => m.textContent)).toEqual(['@赵联络']);
