@@ -22,6 +22,8 @@ export interface RawRequest {
   query: Record<string, string>;
   body: Record<string, unknown>;
   uuid?: string;
+  /** The tenant token it carried: each token request gets a new one, so it tells bot processes apart. */
+  token?: string;
   /** What the client got: 'ok' (a 200 was written), or the fault injected. */
   outcome: 'ok' | FaultKind;
   /** For sends and replies: the message id it created or (uuid dedupe) returned. */
@@ -63,6 +65,7 @@ export async function startLarkRecorder(options: { rateLimitResetSeconds?: numbe
   let decide: ((request: RawRequest) => FaultKind | undefined) | undefined;
   let counter = 0;
   let seq = 0;
+  let tokens = 0;
 
   const makeMessage = (request: RawRequest, to: string): string => {
     const earlier = request.uuid ? byUuid.get(request.uuid) : undefined;
@@ -121,7 +124,8 @@ export async function startLarkRecorder(options: { rateLimitResetSeconds?: numbe
         res.end(JSON.stringify(payload));
       };
       if (url.pathname === '/open-apis/auth/v3/tenant_access_token/internal') {
-        json(200, { code: 0, msg: 'ok', tenant_access_token: 't-recorder', expire: 7200 });
+        tokens += 1;
+        json(200, { code: 0, msg: 'ok', tenant_access_token: `t-recorder-${tokens}`, expire: 7200 });
         return;
       }
       let body: Record<string, unknown> = {};
@@ -139,6 +143,7 @@ export async function startLarkRecorder(options: { rateLimitResetSeconds?: numbe
         query: Object.fromEntries(url.searchParams),
         body,
         uuid: typeof body.uuid === 'string' ? body.uuid : undefined,
+        token: /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1],
         outcome: 'ok',
       };
       requests.push(request);
