@@ -27,6 +27,7 @@ import { escalateLeads } from './scheduler/leads.js';
 import { remindAssessments } from './scheduler/assessments.js';
 import { repostAgingCards } from './scheduler/repost.js';
 import { nextReportAfter, runScheduledReports } from './workflow/reports.js';
+import { ensureReportZone, foldReportRollups } from './db/queries/reports.js';
 import { nextDueAfter } from './workflow/deadlines.js';
 import { deleteInboundEventsBefore } from './db/queries/inbound.js';
 import { findPersonByOpenId } from './db/queries/organisation.js';
@@ -92,6 +93,7 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
   try {
     const summary = await syncOrganisation(database.db, org, clock.now());
     log.info({ orgFile: org.path, ...summary }, 'organisation file synced');
+    if (await ensureReportZone(database.db, org.org.timezone)) log.info({ tz: org.org.timezone }, 'report rollups rebuilt for the county\'s zone');
     const calendar = await loadWorkingCalendar(config.calendarFile);
     const sandbox = config.mode === 'sandbox' ? await prepareSandbox(database.db, clock, log) : undefined;
     if (sandbox) clock = sandbox.clock;
@@ -183,6 +185,15 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       cron: '*/5 * * * *',
       // Each run sends only what is due and not yet sent (report_runs), so a short interval is safe.
       run: () => runScheduledReports(database.db, { policy: org.org.policy, tz: org.org.timezone, now: clock.now(), log: log.child({ component: 'reports' }) }),
+    });
+    scheduler.add({
+      name: 'fold-rollups',
+      cron: '*/30 * * * * *',
+      // Only speed depends on it: reports read the unfolded deltas too.
+      run: async () => {
+        const folded = await foldReportRollups(database.db);
+        if (folded > 0) log.debug({ component: 'reports', folded }, 'report rollup deltas folded');
+      },
     });
     scheduler.add({
       name: 'repost-cards',

@@ -82,6 +82,26 @@ export async function measureReport(ctx: BenchContext): Promise<void> {
       };
       ctx.record({ section, name: `${n.toLocaleString('en')} items: buildReport (${big ? 'one run' : 'median of 3 after a first'})`, value: round(median), unit: 'ms', target: n >= 1_000_000 ? '< 1000 ms' : n >= 100_000 ? '< 500 ms (issue 7: well under 1 s)' : undefined, pass: n >= 1_000_000 ? median < 1000 : n >= 100_000 ? median < 500 : undefined, note: `${big ? '' : `first run ${Math.round(first.ms)} ms; `}${first.queries.length} statements; report total ${first.total}` });
       ctx.record({ section, name: `${n.toLocaleString('en')} items: slowest statement`, value: round(top.ms), unit: 'ms', note: top.sql.replace(/\s+/g, ' ').slice(0, 90) });
+      ctx.record({ section, name: `${n.toLocaleString('en')} items: rollups rebuilt from scratch`, value: round(seeded.rebuildMs), unit: 'ms', note: `${seeded.counts.report_rollup} rollup rows (first install, a new zone, a bulk load)` });
+
+      // The rollups as a working day leaves them: changes made through the triggers, not yet folded.
+      const changes = big ? 0 : 10_000;
+      if (changes > 0) {
+        const changedAt = performance.now();
+        for (let batch = 0; batch < changes / 100; batch += 1) {
+          await sql`update clocks set met_at = starts_at + interval '17 minutes', met_by = 'acknowledge'
+            where kind = 'ack' and met_at is null and item_id in (select item_id from clocks where kind = 'ack' and met_at is null order by item_id limit 100)`;
+        }
+        const changeMs = performance.now() - changedAt;
+        const [deltas] = await sql<{ n: number }[]>`select count(*)::int as n from report_rollup where delta`;
+        const unfolded = [await run(), await run(), await run()];
+        const foldStarted = performance.now();
+        await sql`select yq_report_fold()`;
+        const foldMs = performance.now() - foldStarted;
+        const folded = await run();
+        ctx.details[`report_${n}_after_changes`] = { changes, changeMs, deltaRows: deltas!.n, unfoldedRunsMs: unfolded.map((r) => r.ms), foldMs, foldedRunMs: folded.ms };
+        ctx.record({ section, name: `${n.toLocaleString('en')} items after ${changes.toLocaleString('en')} changes, unfolded`, value: round(percentiles(unfolded.map((r) => r.ms)).p50), unit: 'ms', note: `${deltas!.n} delta rows; changes took ${round(changeMs / changes, 2)} ms each in batches of 100; fold ${Math.round(foldMs)} ms, then ${Math.round(folded.ms)} ms` });
+      }
 
     } finally {
       await database_.close();

@@ -171,6 +171,28 @@ export interface ReportView {
 // ---------------------------------------------------------------------------------------------
 // Small formatters (exported for the card and the tests)
 
+/**
+ * The median of values given as value → how many times it occurs, interpolated between the two
+ * middle values when the count is even (SQL's percentile_cont(0.5)); null when there are none.
+ */
+export function medianOfHistogram(histogram: ReadonlyMap<number, number>): number | null {
+  const entries = [...histogram].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
+  const count = entries.reduce((acc, [, n]) => acc + n, 0);
+  if (count === 0) return null;
+  const valueAt = (index: number): number => {
+    let seen = 0;
+    for (const [value, n] of entries) {
+      seen += n;
+      if (index < seen) return value;
+    }
+    return entries.at(-1)![0];
+  };
+  const middle = (count - 1) / 2;
+  const low = valueAt(Math.floor(middle));
+  const high = valueAt(Math.ceil(middle));
+  return low + (high - low) * (middle - Math.floor(middle));
+}
+
 /** Shown for a rate or median that does not exist. */
 export const NONE = '—';
 const MINUS = '−'; // U+2212, a real minus sign

@@ -38,7 +38,7 @@ export async function buildReport(db: DbOrTx, input: { period: Period; scope: Re
     cursor = previousPeriod(cursor, tz);
   }
   const kind: ReportKind = period.kind;
-  const aggregates = await reportAggregates(db, { kind, period, previous, trendPeriods, scope: input.scope, now: input.now });
+  const aggregates = await reportAggregates(db, { kind, period, previous, trendPeriods, scope: input.scope, now: input.now, tz });
   const view = shapeReport(aggregates);
   return { period, view, card: digestCard(view, { exportHint: EXPORT_HINT[kind] }) };
 }

@@ -3,6 +3,7 @@ import {
   changeOf,
   formatMinutes,
   labelOf,
+  medianOfHistogram,
   percent,
   shapeReport,
   type ReportAggregates,
@@ -89,6 +90,37 @@ describe('percent and formatters', () => {
     [4 * 1440 + 23 * 60, '4天23小时'],
   ])('formatMinutes(%s) = %s', (minutes, expected) => {
     expect(formatMinutes(minutes)).toBe(expected);
+  });
+});
+
+describe('median of a histogram (the rollups keep minutes as value → count)', () => {
+  /** The median of the values written out, the long way. */
+  const naive = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = (sorted.length - 1) / 2;
+    return (sorted[Math.floor(middle)]! + sorted[Math.ceil(middle)]!) / 2;
+  };
+  const histogramOf = (values: number[]) => values.reduce((map, v) => map.set(v, (map.get(v) ?? 0) + 1), new Map<number, number>());
+
+  it('is null for no values and the value itself for one', () => {
+    expect(medianOfHistogram(new Map())).toBeNull();
+    expect(medianOfHistogram(new Map([[45, 0]]))).toBeNull();
+    expect(medianOfHistogram(new Map([[45, 1]]))).toBe(45);
+  });
+
+  it('takes the middle value of an odd count and halves the two middle ones of an even count', () => {
+    expect(medianOfHistogram(new Map([[10, 2], [30, 1]]))).toBe(10);
+    expect(medianOfHistogram(new Map([[30, 1], [10, 1]]))).toBe(20);
+    expect(medianOfHistogram(new Map([[10, 1], [20, 1], [90, 2]]))).toBe(55);
+  });
+
+  it('equals the median of the values written out, for many random samples', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    for (let run = 0; run < 200; run += 1) {
+      const values = Array.from({ length: 1 + (next() % 40) }, () => next() % 25);
+      expect(medianOfHistogram(histogramOf(values)), values.join(',')).toBe(naive(values));
+    }
   });
 });
 

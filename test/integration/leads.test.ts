@@ -203,13 +203,13 @@ describe('leads from units (线索报送)', () => {
     // Closed at once (it only has to exist for the count), so only the real lead below stays open.
     await db.db.update(leads).set({ status: 'rejected' }).where(eq(leads.id, Number(/#(\d+)/.exec(drill)![1])));
     await d.say('ou_edu_liaison', '/yq tip 某校食堂饭菜质量被吐槽', 'oc_p2p_edu', 'p2p');
-    const period = { kind: 'custom' as const, from: new Date('2026-11-26T16:00:00Z'), to: new Date('2026-11-27T16:00:00Z'), label: '11月27日' };
-    const report = await reportAggregates(db.db, { kind: 'daily', period, trendPeriods: [], scope: {}, now: harness.clock.now() } as never);
+    const period = { kind: 'custom' as const, from: new Date('2026-11-26T16:00:00Z'), to: new Date('2026-11-27T16:00:00Z'), label: '11月27日', shortLabel: '11月27日' };
+    const report = await reportAggregates(db.db, { kind: 'daily', period, trendPeriods: [], scope: {}, now: harness.clock.now(), tz: 'Asia/Shanghai' });
     const byUnit = Object.fromEntries(report.ledger.map((row) => [row.unitCode, row]));
     expect(byUnit.qingsong).toMatchObject({ items: 1, leads: 1 });
     expect(byUnit.health?.leads).toBeGreaterThanOrEqual(2);
     expect(byUnit.education).toMatchObject({ items: 0, leads: 1, unitName: '县教育局' });
-    const own = await reportAggregates(db.db, { kind: 'daily', period, trendPeriods: [], scope: { unitCode: 'education', unitName: '县教育局' }, now: harness.clock.now() } as never);
+    const own = await reportAggregates(db.db, { kind: 'daily', period, trendPeriods: [], scope: { unitCode: 'education', unitName: '县教育局' }, now: harness.clock.now(), tz: 'Asia/Shanghai' });
     expect(own.ledger.map((row) => [row.unitCode, row.leads])).toEqual([['education', 1]]);
   });
 

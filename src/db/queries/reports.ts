@@ -1,16 +1,16 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { ReportAggregates } from '../../domain/report.js';
+import { medianOfHistogram, type ReportAggregates } from '../../domain/report.js';
 import type { Period } from '../../domain/periods.js';
+import { localDateKey, startOfLocalDay } from '../../domain/time.js';
 import type { DbOrTx } from '../client.js';
 import { leadCountsByUnit, withLeadCounts } from './leads.js';
 
 /**
- * The SQL side of reports (DESIGN.md §9): aggregates only, so a month of a province-wide
- * deployment is counted in the database, not in memory. Drill items never count.
- *
- * Each statement reads the period's items once: the breakdowns are one GROUPING SETS pass, the
- * clocks and the per-unit ledger one pass grouped by (unit, clock), the trend one pass with a
- * filtered count per period. Fewer, wider passes keep a month of 100,000 items well under a second.
+ * The SQL side of reports (DESIGN.md §9). Counts come from the rollups that database triggers keep
+ * in the transaction of every change (migration 0013): a period's report sums its days' rows, a
+ * few thousand whatever the number of items, instead of reading every item and clock. Only what
+ * depends on the moment of asking is read from the live tables, through small indexes: clocks that
+ * fell due earlier today, the overdue list, the notable items. Drill items never count.
  */
 
 export interface ReportScope {
@@ -21,165 +21,219 @@ export interface ReportScope {
 
 const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
-/** The active lead unit of item `i`, if the scope asks for one unit. */
-function unitFilter(scope: ReportScope): SQL {
-  return scope.unitCode
-    ? sql` and exists (select 1 from item_units u where u.item_id = i.id and u.unit_code = ${scope.unitCode} and u.role = 'lead' and u.active)`
-    : sql``;
+/** The active lead unit of item `i` (the rollups' choice when data holds two: the first code). */
+const LEAD_UNIT = sql`(select min(u.unit_code) from item_units u where u.item_id = i.id and u.role = 'lead' and u.active)`;
+
+function leadScope(scope: ReportScope): SQL {
+  return scope.unitCode ? sql` and ${LEAD_UNIT} = ${scope.unitCode}` : sql``;
 }
 
-/** Items registered in [from, to), not drills, optionally led by one unit. */
-function periodItems(period: Pick<Period, 'from' | 'to'>, scope: ReportScope, columns: SQL = sql`i.*`): SQL {
-  return sql`select ${columns} from items i where not i.drill and i.registered_at >= ${ts(period.from)} and i.registered_at < ${ts(period.to)}${unitFilter(scope)}`;
+type RollupRow = { unit: string; metric: string; key: string; n: number };
+
+/** The rollup sums of the days [fromDay, toDay), per unit, metric and key. */
+async function rollupSums(db: DbOrTx, fromDay: string, toDay: string, scope: ReportScope): Promise<RollupRow[]> {
+  const unit = scope.unitCode ? sql` and unit = ${scope.unitCode}` : sql``;
+  const rows = await db.execute<RollupRow>(sql`
+    select unit, metric, key, sum(n)::bigint as n from report_rollup
+    where day >= ${fromDay}::date and day < ${toDay}::date${unit}
+    group by 1, 2, 3 having sum(n) <> 0`);
+  return rows.map((row) => ({ ...row, n: Number(row.n) }));
 }
 
-const DIMENSIONS = ['category', 'source', 'level', 'kind', 'state', 'unit'] as const;
-type Dimension = (typeof DIMENSIONS)[number];
-
-/** Counts by each dimension and in total, in one pass over the period's items. */
-async function breakdowns(db: DbOrTx, items: SQL) {
-  const rows = await db.execute<{ dim: Dimension | 'total'; key: string | null; name: string | null; n: number }>(sql`
-    select case
-        when grouping(p.category) = 0 then 'category' when grouping(p.source) = 0 then 'source'
-        when grouping(p.level) = 0 then 'level' when grouping(p.kind) = 0 then 'kind'
-        when grouping(p.state) = 0 then 'state' when grouping(u.unit_code) = 0 then 'unit' else 'total' end as dim,
-      coalesce(p.category, p.source, p.level, p.kind, p.state, u.unit_code) as key, min(un.name) as name, count(*)::int as n
-    from (${items}) p
-    left join item_units u on u.item_id = p.id and u.role = 'lead' and u.active
-    left join units un on un.code = u.unit_code
-    group by grouping sets ((p.category), (p.source), (p.level), (p.kind), (p.state), (u.unit_code), ())`);
-  const by = Object.fromEntries(DIMENSIONS.map((dim) => [dim, {} as Record<string, number>])) as Record<Dimension, Record<string, number>>;
-  const unitNames = new Map<string, string>();
-  let total = 0;
-  for (const row of rows) {
-    if (row.dim === 'total') {
-      total = Number(row.n);
-      continue;
-    }
-    // Items without a lead unit are not in the per-unit breakdown (nobody leads them yet).
-    if (row.dim === 'unit' && row.key === null) continue;
-    by[row.dim][row.key ?? 'unknown'] = Number(row.n);
-    if (row.dim === 'unit') unitNames.set(row.key!, row.name ?? row.key!);
-  }
-  const byUnit = Object.entries(by.unit)
-    .map(([code, count]) => ({ code, name: unitNames.get(code)!, count }))
-    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
-  return { total, by, byUnit };
+/** Clocks that fell due since local midnight and are still running: what the day rollups cannot know yet. */
+async function dueToday(db: DbOrTx, period: Pick<Period, 'from' | 'to'>, dayStart: Date, now: Date, scope: ReportScope) {
+  if (now.getTime() <= dayStart.getTime()) return [];
+  const rows = await db.execute<{ unit: string; kind: string; in_period: number; open: number }>(sql`
+    select coalesce(${LEAD_UNIT}, '') as unit, c.kind,
+      count(*) filter (where i.registered_at >= ${ts(period.from)} and i.registered_at < ${ts(period.to)})::int as in_period,
+      count(*) filter (where i.state <> 'closed')::int as open
+    from clocks c join items i on i.id = c.item_id and not i.drill
+    where c.met_at is null and c.kind <> 'watch'
+      and coalesce(c.extended_due_at, c.due_at) > ${ts(dayStart)} and coalesce(c.extended_due_at, c.due_at) <= ${ts(now)}${leadScope(scope)}
+    group by 1, 2`);
+  return rows.map((row) => ({ unit: row.unit, kind: row.kind, inPeriod: Number(row.in_period), open: Number(row.open) }));
 }
 
-type ClockGroup = {
-  unit: string | null;
-  kind: string;
-  total: number;
-  on_time: number;
-  late: number;
-  missed: number;
-  extended: number;
-  median: number | null;
-};
+/** Running clocks of items not closed, due at or before `dayKey`'s midnight, whenever registered. */
+async function openUnmetBefore(db: DbOrTx, dayKey: string, scope: ReportScope): Promise<number> {
+  const unit = scope.unitCode ? sql` and unit = ${scope.unitCode}` : sql``;
+  const [row] = await db.execute<{ n: number }>(sql`
+    select coalesce(sum(n), 0)::bigint as n from report_rollup
+    where metric = 'open_unmet' and split_part(key, '|', 2) < ${dayKey}${unit}`);
+  return Number(row?.n ?? 0);
+}
+
+/** Item counts per local day over [fromDay, toDay), for the trend and the previous period. */
+async function itemsPerDay(db: DbOrTx, fromDay: string, toDay: string, scope: ReportScope): Promise<Map<string, number>> {
+  const unit = scope.unitCode ? sql` and unit = ${scope.unitCode}` : sql``;
+  const rows = await db.execute<{ day: string; n: number }>(sql`
+    select to_char(day, 'YYYY-MM-DD') as day, sum(n)::bigint as n from report_rollup
+    where metric = 'items' and day >= ${fromDay}::date and day < ${toDay}::date${unit} group by 1`);
+  return new Map(rows.map((row) => [row.day, Number(row.n)]));
+}
+
+type NotableRow = { id: number; ref: string; title: string; level: string; registered_at: string; major: boolean; consulted: boolean; rumour: boolean; reopened: boolean };
 
 /**
- * Clock outcomes per (lead unit, clock) in one pass: summed over units they give the per-clock
- * table, summed over clocks the ledger. `end` is when "missed" is judged (the period's end, or now
- * for a period still running). Watch periods are not deadlines anyone can miss.
+ * Notable items of the period: critical first, then major, then the rest newest first. Each kind
+ * is found from its own small index (major, critical and rumours; consultations; reopenings), so
+ * a period of a million items is not read for fifty of them.
  */
-async function clockGroups(db: DbOrTx, items: SQL, end: Date): Promise<ClockGroup[]> {
-  const joined = sql`
-    from (${items}) p
-    join clocks c on c.item_id = p.id and c.kind <> 'watch'
-    left join item_units u on u.item_id = p.id and u.role = 'lead' and u.active`;
-  // Counts hash-aggregate in one pass; the medians sort only the met clocks that have one.
-  const counts = await db.execute<Omit<ClockGroup, 'median'>>(sql`
-    select u.unit_code as unit, c.kind, count(*)::int as total,
-      count(*) filter (where c.met_at < coalesce(c.extended_due_at, c.due_at))::int as on_time,
-      count(*) filter (where c.met_at >= coalesce(c.extended_due_at, c.due_at))::int as late,
-      count(*) filter (where c.met_at is null and coalesce(c.extended_due_at, c.due_at) <= ${ts(end)})::int as missed,
-      count(*) filter (where c.extended_due_at is not null)::int as extended
-    ${joined} group by 1, 2`);
-  const medians = await db.execute<{ unit: string | null; kind: string; median: number }>(sql`
-    select u.unit_code as unit, c.kind, percentile_cont(0.5) within group (order by extract(epoch from c.met_at - c.starts_at) / 60) as median
-    ${joined} where c.met_at is not null and c.kind in ('ack', 'verify', 'respond') group by 1, 2`);
-  const medianOf = new Map(medians.map((m) => [`${m.unit}|${m.kind}`, Number(m.median)]));
-  return counts.map((r) => ({
-    unit: r.unit,
-    kind: r.kind,
-    total: Number(r.total),
-    on_time: Number(r.on_time),
-    late: Number(r.late),
-    missed: Number(r.missed),
-    extended: Number(r.extended),
-    median: medianOf.get(`${r.unit}|${r.kind}`) ?? null,
-  }));
+async function notableItems(db: DbOrTx, period: Pick<Period, 'from' | 'to'>, scope: ReportScope, limit: number): Promise<NotableRow[]> {
+  const inPeriod = sql`not i.drill and i.registered_at >= ${ts(period.from)} and i.registered_at < ${ts(period.to)}${leadScope(scope)}`;
+  const rows = await db.execute<NotableRow>(sql`
+    with candidates as (
+      (select i.id from items i where ${inPeriod} and i.level = 'critical' order by i.registered_at desc, i.id desc limit ${limit})
+      union (select i.id from items i where ${inPeriod} and i.level = 'major' order by i.registered_at desc, i.id desc limit ${limit})
+      union (select i.id from items i where ${inPeriod} and i.category = 'rumour' order by i.registered_at desc, i.id desc limit ${limit})
+      -- From the small tables to the items (OFFSET 0 keeps the planner from walking the period's
+      -- items in date order and probing each).
+      union (select id from (select distinct i.id, i.registered_at from consultations k join items i on i.id = k.item_id where ${inPeriod} offset 0) x
+             order by registered_at desc, id desc limit ${limit})
+      union (select id from (select distinct i.id, i.registered_at from audit_log a join items i on i.id = a.item_id
+               where a.action in ('item.recurred', 'item.reopened') and ${inPeriod} offset 0) x
+             order by registered_at desc, id desc limit ${limit})
+    )
+    select i.id, i.ref, i.title, i.level, i.registered_at::text, i.level in ('major', 'critical') as major,
+      exists (select 1 from consultations k where k.item_id = i.id) as consulted, i.category = 'rumour' as rumour,
+      exists (select 1 from audit_log a where a.item_id = i.id and a.action in ('item.recurred', 'item.reopened')) as reopened
+    from candidates join items i using (id)
+    order by (i.level = 'critical') desc, (i.level = 'major') desc, i.registered_at desc, i.id desc limit ${limit}`);
+  return rows;
 }
 
-/** Extensions of the items each unit leads, and disputes each unit raised, over the period's items. */
-async function unitExtras(db: DbOrTx, items: SQL): Promise<{ extensions: Map<string, number>; disputes: Map<string, number> }> {
-  const rows = await db.execute<{ what: 'extensions' | 'disputes'; unit: string; n: number }>(sql`
-    with p as (${items})
-    select 'extensions' as what, u.unit_code as unit, count(*)::int as n
-      from p join extensions e on e.item_id = p.id join item_units u on u.item_id = p.id and u.role = 'lead' and u.active group by 2
-    union all
-    select 'disputes', d.from_unit, count(*)::int from p join disputes d on d.item_id = p.id group by 2`);
-  const out = { extensions: new Map<string, number>(), disputes: new Map<string, number>() };
-  for (const row of rows) out[row.what].set(row.unit, Number(row.n));
-  return out;
-}
-
-/** Item counts of several periods in one pass (trend and previous period). */
-async function periodTotals(db: DbOrTx, periods: Pick<Period, 'from' | 'to'>[], scope: ReportScope): Promise<number[]> {
-  if (periods.length === 0) return [];
-  const from = new Date(Math.min(...periods.map((p) => p.from.getTime())));
-  const to = new Date(Math.max(...periods.map((p) => p.to.getTime())));
-  const counts = sql.join(
-    periods.map((p, i) => sql`count(*) filter (where p.registered_at >= ${ts(p.from)} and p.registered_at < ${ts(p.to)})::int as ${sql.identifier(`n${i}`)}`),
-    sql`, `,
-  );
-  const [row] = await db.execute<Record<string, number>>(sql`select ${counts} from (${periodItems({ from, to }, scope, sql`i.registered_at`)}) p`);
-  return periods.map((_, i) => Number(row?.[`n${i}`] ?? 0));
-}
-
-type AggregatesInput = { kind: ReportAggregates['kind']; period: Period; previous?: Period; trendPeriods: Period[]; scope: ReportScope; now: Date; overdueLimit?: number; notableLimit?: number };
+type AggregatesInput = {
+  kind: ReportAggregates['kind'];
+  period: Period;
+  previous?: Period;
+  trendPeriods: Period[];
+  scope: ReportScope;
+  now: Date;
+  /** The county's zone: periods are whole local days in it, as the rollups are. */
+  tz: string;
+  overdueLimit?: number;
+  notableLimit?: number;
+};
 
 export function reportAggregates(db: DbOrTx, input: AggregatesInput): Promise<ReportAggregates> {
-  // One transaction (a savepoint inside the caller's): every statement sees the same items, and
-  // the medians' sort stays in memory (the default 4 MB spills to disk from ~100,000 clocks).
-  // SET LOCAL lasts to the end of the caller's transaction: reports end the ones they run in.
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`set local work_mem = '64MB'`);
-    // Compiling these one-off scans costs more than it saves (0.5 s at a million items).
-    await tx.execute(sql`set local jit = off`);
-    return aggregate(tx, input);
-  });
+  // One transaction (a savepoint inside the caller's): every statement sees the same counts.
+  return db.transaction((tx) => aggregate(tx, input));
 }
 
-async function aggregate(db: DbOrTx, input: AggregatesInput): Promise<ReportAggregates> {
-  const { period, scope, now } = input;
-  const items = periodItems(period, scope);
-  const end = now.getTime() < period.to.getTime() ? now : period.to;
+function dayKeyOf(instant: Date, tz: string, what: string): string {
+  if (startOfLocalDay(instant, tz).getTime() !== instant.getTime()) throw new Error(`report ${what} ${instant.toISOString()} is not a local midnight in ${tz}`);
+  return localDateKey(instant, tz);
+}
 
-  const { total, by, byUnit } = await breakdowns(db, items);
-  const groups = await clockGroups(db, periodItems(period, scope, sql`i.id`), end);
-  const extras = await unitExtras(db, periodItems(period, scope, sql`i.id`));
+type Counts = { total: number; on_time: number; late: number; missed: number; extended: number };
+
+async function aggregate(db: DbOrTx, input: AggregatesInput): Promise<ReportAggregates> {
+  const { period, scope, now, tz } = input;
+  const [settings] = await db.execute<{ tz: string }>(sql`select tz from report_settings where id = 1`);
+  if (settings?.tz !== tz) throw new Error(`report rollups are kept in ${settings?.tz ?? 'no zone'}, not ${tz}: start the bot to rebuild them`);
+  const fromDay = dayKeyOf(period.from, tz, 'start');
+  const toDay = dayKeyOf(period.to, tz, 'end');
+  const todayStart = startOfLocalDay(now, tz);
+  const today = localDateKey(now, tz);
+  // "Missed" is judged at the period's end, or now for a period still running.
+  const running = now.getTime() < period.to.getTime();
+  const missedBefore = running ? today : toDay;
+
+  const sums = await rollupSums(db, fromDay, toDay, scope);
+  const late = running ? await dueToday(db, period, todayStart, now, scope) : [];
+
+  const by: Record<'category' | 'source' | 'level' | 'kind' | 'state', Record<string, number>> = { category: {}, source: {}, level: {}, kind: {}, state: {} };
+  const unitItems = new Map<string, number>();
+  const groups = new Map<string, Counts>();
+  const histograms = new Map<string, Map<number, number>>();
+  const extensions = new Map<string, number>();
+  const disputes = new Map<string, number>();
+  let total = 0;
+  let notableTotal = 0;
+  const group = (unit: string, kind: string) => {
+    const key = `${unit}|${kind}`;
+    let counts = groups.get(key);
+    if (!counts) groups.set(key, (counts = { total: 0, on_time: 0, late: 0, missed: 0, extended: 0 }));
+    return counts;
+  };
+  for (const { unit, metric, key, n } of sums) {
+    switch (metric) {
+      case 'items':
+        total += n;
+        if (unit !== '') unitItems.set(unit, (unitItems.get(unit) ?? 0) + n);
+        break;
+      case 'category':
+      case 'source':
+      case 'level':
+      case 'kind':
+      case 'state':
+        by[metric][key] = (by[metric][key] ?? 0) + n;
+        break;
+      case 'notable':
+        notableTotal += n;
+        break;
+      case 'extensions':
+        extensions.set(unit, (extensions.get(unit) ?? 0) + n);
+        break;
+      case 'disputes':
+        disputes.set(key, (disputes.get(key) ?? 0) + n);
+        break;
+      case 'clock_total':
+        group(unit, key).total += n;
+        break;
+      case 'clock_on_time':
+        group(unit, key).on_time += n;
+        break;
+      case 'clock_late':
+        group(unit, key).late += n;
+        break;
+      case 'clock_extended':
+        group(unit, key).extended += n;
+        break;
+      case 'clock_unmet': {
+        const [kind, dueDay] = key.split('|') as [string, string];
+        if (dueDay < missedBefore) group(unit, kind).missed += n;
+        break;
+      }
+      case 'clock_minutes': {
+        const [kind, minutes] = key.split('|') as [string, string];
+        const histogram = histograms.get(`${unit}|${kind}`) ?? new Map<number, number>();
+        histogram.set(Number(minutes), (histogram.get(Number(minutes)) ?? 0) + n);
+        histograms.set(`${unit}|${kind}`, histogram);
+        break;
+      }
+      default:
+        break; // open_unmet: read over all days below
+    }
+  }
+  for (const row of late) group(row.unit, row.kind).missed += row.inPeriod;
+
+  const unitNames = new Map((await db.execute<{ code: string; name: string }>(sql`select code, name from units`)).map((u) => [u.code, u.name]));
+  const byUnit = [...unitItems]
+    .map(([code, count]) => ({ code, name: unitNames.get(code) ?? code, count }))
+    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
 
   const perKind = new Map<string, ReportAggregates['clocks'][number]>();
-  for (const g of groups) {
-    const k = perKind.get(g.kind) ?? { kind: g.kind, total: 0, metOnTime: 0, metLate: 0, missedOpen: 0, extended: 0 };
+  for (const [key, g] of groups) {
+    const kind = key.slice(key.indexOf('|') + 1);
+    const k = perKind.get(kind) ?? { kind, total: 0, metOnTime: 0, metLate: 0, missedOpen: 0, extended: 0 };
     k.total += g.total;
     k.metOnTime += g.on_time;
     k.metLate += g.late;
     k.missedOpen += g.missed;
     k.extended += g.extended;
-    perKind.set(g.kind, k);
+    perKind.set(kind, k);
   }
   const median = (unit: string, kind: string) => {
-    const value = groups.find((g) => g.unit === unit && g.kind === kind)?.median;
-    return value === null || value === undefined ? null : Math.round(value);
+    const histogram = histograms.get(`${unit}|${kind}`);
+    const value = histogram ? medianOfHistogram(histogram) : null;
+    return value === null ? null : Math.round(value);
   };
   const ledger = [...byUnit]
     .sort((a, b) => a.code.localeCompare(b.code))
     .map((u) => {
-      const own = groups.filter((g) => g.unit === u.code);
-      const sum = (pick: (g: ClockGroup) => number) => own.reduce((acc, g) => acc + pick(g), 0);
+      const own = [...groups].filter(([key]) => key.startsWith(`${u.code}|`)).map(([, g]) => g);
+      const sum = (pick: (g: Counts) => number) => own.reduce((acc, g) => acc + pick(g), 0);
       return {
         unitCode: u.code,
         unitName: u.name,
@@ -191,39 +245,31 @@ async function aggregate(db: DbOrTx, input: AggregatesInput): Promise<ReportAggr
         medianVerifyMinutes: median(u.code, 'verify'),
         medianRespondMinutes: median(u.code, 'respond'),
         overdue: sum((g) => g.missed),
-        extensions: extras.extensions.get(u.code) ?? 0,
-        disputes: extras.disputes.get(u.code) ?? 0,
+        extensions: extensions.get(u.code) ?? 0,
+        disputes: disputes.get(u.code) ?? 0,
         leads: 0,
       };
     });
 
   // Still overdue now, whenever registered (not only this period's items): the longest overdue
-  // first, found from the open-clock index in due order, and the count apart (no window over all).
-  const scopedUnit = scope.unitCode ? sql` and u.unit_code = ${scope.unitCode}` : sql``;
-  const overdueFrom = sql`
-    from clocks c join items i on i.id = c.item_id and not i.drill and i.state <> 'closed'
-    left join item_units u on u.item_id = i.id and u.role = 'lead' and u.active
-    where c.kind <> 'watch' and c.met_at is null and coalesce(c.extended_due_at, c.due_at) <= ${ts(now)}${scopedUnit}`;
+  // first, found from the open-clock index in due order; the count from the rollups and today's.
   const overdueItems = await db.execute<{ id: number; ref: string; title: string; unit: string | null; kind: string; minutes: number }>(sql`
-    select i.id, i.ref, i.title, (select name from units where code = u.unit_code) as unit, c.kind,
+    select i.id, i.ref, i.title, (select name from units where code = ${LEAD_UNIT}) as unit, c.kind,
       (extract(epoch from ${ts(now)} - coalesce(c.extended_due_at, c.due_at)) / 60)::int as minutes
-    ${overdueFrom} order by coalesce(c.extended_due_at, c.due_at), i.id limit ${input.overdueLimit ?? 100}`);
-  const [overdueCount] = await db.execute<{ n: number }>(sql`select count(*)::int as n ${overdueFrom}`);
+    from clocks c join items i on i.id = c.item_id and not i.drill and i.state <> 'closed'
+    where c.kind <> 'watch' and c.met_at is null and coalesce(c.extended_due_at, c.due_at) <= ${ts(now)}${leadScope(scope)}
+    order by coalesce(c.extended_due_at, c.due_at), i.id limit ${input.overdueLimit ?? 100}`);
+  const overdueToday = (running ? late : await dueToday(db, period, todayStart, now, scope)).reduce((acc, row) => acc + row.open, 0);
+  const overdueTotal = (await openUnmetBefore(db, today, scope)) + overdueToday;
 
-  // Notable: major or critical, consulted, rumours, reopened or recurred. The rare flags come from
-  // their own small tables, so the period's items are read once.
-  const notable = await db.execute<{ id: number; ref: string; title: string; level: string; major: boolean; consulted: boolean; rumour: boolean; reopened: boolean; n: number }>(sql`
-    with p as (${periodItems(period, scope, sql`i.id, i.ref, i.title, i.level, i.category, i.registered_at`)}),
-    consulted as (select distinct k.item_id from consultations k join p on p.id = k.item_id),
-    reopened as (select distinct a.item_id from audit_log a join p on p.id = a.item_id where a.action in ('item.recurred', 'item.reopened'))
-    select p.id, p.ref, p.title, p.level, p.level in ('major', 'critical') as major, k.item_id is not null as consulted,
-      p.category = 'rumour' as rumour, r.item_id is not null as reopened, count(*) over ()::int as n
-    from p left join consulted k on k.item_id = p.id left join reopened r on r.item_id = p.id
-    where p.level in ('major', 'critical') or p.category = 'rumour' or k.item_id is not null or r.item_id is not null
-    order by (p.level = 'critical') desc, (p.level = 'major') desc, p.registered_at desc limit ${input.notableLimit ?? 50}`);
+  const notable = await notableItems(db, period, scope, input.notableLimit ?? 50);
 
-  const totals = await periodTotals(db, [...input.trendPeriods, ...(input.previous ? [input.previous] : [])], scope);
-  const trend = input.trendPeriods.map((p, i) => ({ label: p.shortLabel, total: totals[i]! }));
+  const trendAndPrevious = [...input.trendPeriods, ...(input.previous ? [input.previous] : [])].map((p) => ({ from: dayKeyOf(p.from, tz, 'start'), to: dayKeyOf(p.to, tz, 'end') }));
+  const perDay = trendAndPrevious.length
+    ? await itemsPerDay(db, trendAndPrevious.reduce((a, p) => (p.from < a ? p.from : a), trendAndPrevious[0]!.from), trendAndPrevious.reduce((a, p) => (p.to > a ? p.to : a), trendAndPrevious[0]!.to), scope)
+    : new Map<string, number>();
+  const totalOf = (p: { from: string; to: string }) => [...perDay].reduce((acc, [day, n]) => (day >= p.from && day < p.to ? acc + n : acc), 0);
+  const trend = input.trendPeriods.map((p, i) => ({ label: p.shortLabel, total: totalOf(trendAndPrevious[i]!) }));
 
   return {
     kind: input.kind,
@@ -231,7 +277,7 @@ async function aggregate(db: DbOrTx, input: AggregatesInput): Promise<ReportAggr
     previousLabel: input.previous?.label,
     scope: scope.unitCode ? { kind: 'unit', unitCode: scope.unitCode, unitName: scope.unitName ?? scope.unitCode } : { kind: 'county' },
     total,
-    previousTotal: input.previous ? totals.at(-1) : undefined,
+    previousTotal: input.previous ? totalOf(trendAndPrevious.at(-1)!) : undefined,
     byCategory: by.category,
     bySource: by.source,
     byLevel: by.level,
@@ -241,7 +287,7 @@ async function aggregate(db: DbOrTx, input: AggregatesInput): Promise<ReportAggr
     clocks: [...perKind.values()].sort((a, b) => a.kind.localeCompare(b.kind)),
     ledger: withLeadCounts(ledger, await leadCountsByUnit(db, period, scope.unitCode)),
     overdueItems: overdueItems.map((r) => ({ itemId: Number(r.id), ref: r.ref, title: r.title, unitName: r.unit ?? '待指定', clock: r.kind, overdueMinutes: Number(r.minutes) })),
-    overdueTotal: Number(overdueCount?.n ?? 0),
+    overdueTotal,
     notable: notable.map((r) => ({
       itemId: Number(r.id),
       ref: r.ref,
@@ -249,7 +295,36 @@ async function aggregate(db: DbOrTx, input: AggregatesInput): Promise<ReportAggr
       level: r.level,
       reasons: (['major', 'consulted', 'rumour', 'reopened'] as const).filter((reason) => r[reason]),
     })),
-    notableTotal: Number(notable[0]?.n ?? 0),
+    notableTotal,
     trend,
   };
+}
+
+/** Counts every item again from scratch (a new zone; a bulk load that bypassed the triggers). */
+export async function rebuildReportRollups(db: DbOrTx, tz: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`update report_settings set tz = ${tz} where id = 1`);
+    await tx.execute(sql`select yq_report_rebuild()`);
+  });
+}
+
+/** Rebuilds the rollups if they were kept in another zone than the county's; says whether it did. */
+export async function ensureReportZone(db: DbOrTx, tz: string): Promise<boolean> {
+  const [row] = await db.execute<{ tz: string }>(sql`select tz from report_settings where id = 1`);
+  if (row?.tz === tz) return false;
+  await rebuildReportRollups(db, tz);
+  return true;
+}
+
+/**
+ * Folds committed delta rows into one row per key, so a report sums as few rows as possible. One
+ * replica at a time (the others skip); returns how many delta rows it folded.
+ */
+export async function foldReportRollups(db: DbOrTx): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [lock] = await tx.execute<{ ok: boolean }>(sql`select pg_try_advisory_xact_lock(hashtext('yq_report_fold')) as ok`);
+    if (!lock?.ok) return 0;
+    const [row] = await tx.execute<{ n: number }>(sql`select yq_report_fold() as n`);
+    return Number(row?.n ?? 0);
+  });
 }
