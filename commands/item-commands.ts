@@ -49,8 +49,11 @@ async function listText(ctx: CommandContext, filter: string | undefined): Promis
   }
   let rows = await listItems(ctx.tx, { states, unit, includeDrill: true, limit: overdueOnly ? 500 : 30 });
   const overdue = new Map<number, string[]>();
-  for (const row of rows) {
-    const late = computeClocks(await loadFacts(ctx.tx, row), { policy: ctx.org.policy, tz: ctx.org.timezone, calendar: ctx.org.calendar })
+  // Read together: postgres.js pipelines them on the transaction's connection, one round trip
+  // instead of one per query per item.
+  const facts = await Promise.all(rows.map((row) => loadFacts(ctx.tx, row)));
+  for (const [i, row] of rows.entries()) {
+    const late = computeClocks(facts[i]!, { policy: ctx.org.policy, tz: ctx.org.timezone, calendar: ctx.org.calendar })
       .filter((clock) => clockStatus(clock, ctx.now).state === 'overdue')
       .map((clock) => CLOCK_LABELS_ZH[clock.kind]);
     if (late.length > 0) overdue.set(row.id, late);
@@ -58,9 +61,11 @@ async function listText(ctx: CommandContext, filter: string | undefined): Promis
   if (overdueOnly) rows = rows.filter((row) => overdue.has(row.id)).slice(0, 30);
   if (rows.length === 0) return '没有符合条件的舆情。';
   const lines: string[] = [];
-  for (const row of rows) {
-    const { lead } = await unitsOfItem(ctx.tx, row.id);
-    const leadName = lead ? ((await findUnit(ctx.tx, lead))?.name ?? lead) : '待指定';
+  const unitNames = new Map((await listActiveUnits(ctx.tx)).map((unit) => [unit.code, unit.name]));
+  const leads = await Promise.all(rows.map((row) => unitsOfItem(ctx.tx, row.id)));
+  for (const [i, row] of rows.entries()) {
+    const { lead } = leads[i]!;
+    const leadName = lead ? (unitNames.get(lead) ?? (await findUnit(ctx.tx, lead))?.name ?? lead) : '待指定';
     const late = overdue.get(row.id);
     lines.push(`${row.ref} ${row.drill ? '[演练]' : ''}[${STATE_LABELS_ZH[row.state as ItemState]}] ${row.title}（${leadName}）${late ? ` ⚠${late.join('、')}超时` : ''}`);
   }

@@ -6,6 +6,7 @@ import { connectDatabase } from '../../src/db/client.js';
 import { enqueueOutbox } from '../../src/db/queries/outbox.js';
 import { sandboxChats } from '../../src/db/schema/index.js';
 import { uuidFor } from '../../src/lark/outbox-sender.js';
+import { Pacer } from '../../src/lark/pacer.js';
 import { standInRouter } from '../../src/sandbox/stand-in.js';
 import { ChangeCounter } from '../../src/sandbox/state.js';
 import { round, type BenchContext } from '../lib/context.js';
@@ -15,13 +16,20 @@ import { sleep, waitFor } from '../lib/load.js';
 /** Lark's limits (DESIGN.md §8), as the stand-in enforces them. */
 const LARK = { appPerSecond: 50, appPerMinute: 1000, chatPerSecond: 5 };
 
-/** The shortest time Lark's limits allow for n messages spread evenly over c chats, in ms. */
-export function permittedMs(n: number, chats: number): number {
-  const perChat = Math.ceil(n / chats);
-  const bySecond = ((n - 1) / LARK.appPerSecond) * 1000;
-  const byMinute = Math.floor((n - 1) / LARK.appPerMinute) * 60_000;
-  const byChat = ((perChat - 1) / LARK.chatPerSecond) * 1000;
-  return Math.max(bySecond, byMinute, byChat);
+/**
+ * The shortest time Lark's limits allow for n messages spread evenly over c chats, in ms, counting
+ * the calls the app made in the minute before (ms before the burst): Lark counts those too, so a
+ * burst of 1,000 after any other call in that minute has to wait for the minute to pass.
+ */
+export function permittedMs(n: number, chats: number, earlierCallsMsAgo: number[] = []): number {
+  const lark = new Pacer({ perChatPerSecond: LARK.chatPerSecond, perUserPerSecond: LARK.chatPerSecond, appPerSecond: LARK.appPerSecond, appPerMinute: LARK.appPerMinute, minuteSpanMs: 60_000 });
+  for (const ago of [...earlierCallsMsAgo].sort((a, b) => b - a)) lark.tryTake({}, -ago);
+  // Evenly spaced at Lark's own rate: the (n-1)/50 s the issue's figure assumes, later if a limit binds.
+  let now = 0;
+  for (let i = 0; i < n; i += 1) {
+    for (let wait = lark.tryTakeSpaced({ chatId: `oc_${i % chats}` }, now); wait > 0; wait = lark.tryTakeSpaced({ chatId: `oc_${i % chats}` }, now)) now += wait;
+  }
+  return now;
 }
 
 /**
@@ -40,15 +48,18 @@ export async function measureOutbound(ctx: BenchContext): Promise<void> {
   const standInDb = connectDatabase(ctx.server.urlFor(database));
   const throttled: Record<string, number> = {};
   let calls = 0;
+  const callTimes: number[] = [];
 
   const web = express();
-  web.use((_req, res, next) => {
+  web.use((req, res, next) => {
     const json = res.json.bind(res);
     res.json = (body: { code?: number }) => {
       if (body?.code !== undefined && body.code !== 0) throttled[body.code] = (throttled[body.code] ?? 0) + 1;
       return json(body);
     };
     calls += 1;
+    // The calls the stand-in counts against the app's limits: sends and replies.
+    if (req.method === 'POST' && /^\/open-apis\/im\/v1\/messages(\/[^/]+\/reply)?$/.test(req.path)) callTimes.push(performance.now());
     next();
   });
   web.use(
@@ -75,6 +86,7 @@ export async function measureOutbound(ctx: BenchContext): Promise<void> {
     await standInDb.db.insert(sandboxChats).values(chatIds.map((chatId) => ({ chatId, name: `基准群 ${chatId}`, kind: 'group', members: [], createdAt: at })));
     const rows = Array.from({ length: n }, (_, i) => ({ key: `reminder:bench:${i}`, chatId: chatIds[i % chats]! }));
     const callsBefore = calls;
+    const burstStart = performance.now();
     // All due at one instant: one transaction, as the sweeper writes them.
     await standInDb.db.transaction(async (tx) => {
       for (const [i, row] of rows.entries()) {
@@ -119,11 +131,12 @@ export async function measureOutbound(ctx: BenchContext): Promise<void> {
       }
       const deliveredMs = messages.length > 0 ? Math.max(...messages.map((m) => m.created_at.getTime())) - queuedWall.getTime() : doneAt - queuedAt;
       const firstMs = messages.length > 0 ? Math.min(...messages.map((m) => m.created_at.getTime())) - queuedWall.getTime() : 0;
-      const permitted = permittedMs(n, chats);
+      const earlier = callTimes.filter((t) => t < burstStart && burstStart - t < 60_000).map((t) => burstStart - t);
+      const permitted = permittedMs(n, chats, earlier);
       const throttleCount = Object.values(throttled).reduce((a, b) => a + b, 0);
       const retried = outbox.filter((r) => r.attempts > 0).length;
-      ctx.details.outbound = { throttledByCode: throttled, apiCalls: calls - callsBefore, retriedRows: retried, dead: outbox.filter((r) => r.dead_at).length, firstMessageMs: firstMs, pollDoneMs: doneAt - queuedAt, permittedMs: permitted };
-      ctx.record({ section, name: `time to deliver ${n} messages to ${chats} chats`, value: round(deliveredMs / 1000, 1), unit: 's', note: `first after ${Math.round(firstMs)} ms; Lark's limits allow ${round(permitted / 1000, 1)} s` });
+      ctx.details.outbound = { throttledByCode: throttled, apiCalls: calls - callsBefore, retriedRows: retried, dead: outbox.filter((r) => r.dead_at).length, firstMessageMs: firstMs, pollDoneMs: doneAt - queuedAt, permittedMs: permitted, callsInTheMinuteBefore: earlier.length };
+      ctx.record({ section, name: `time to deliver ${n} messages to ${chats} chats`, value: round(deliveredMs / 1000, 1), unit: 's', note: `first after ${Math.round(firstMs)} ms; Lark's limits allow ${round(permitted / 1000, 1)} s (${earlier.length} calls in the minute before)` });
       ctx.record({ section, name: "rate as a share of Lark's permitted", value: round((permitted / deliveredMs) * 100, 0), unit: '%', target: '≥ 90 %', pass: permitted / deliveredMs >= 0.9, note: `${round(n / (deliveredMs / 1000), 1)} msg/s achieved` });
       ctx.record({ section, name: 'throttling errors received', value: throttleCount, unit: '', target: '0', pass: throttleCount === 0, note: JSON.stringify(throttled) });
       ctx.record({ section, name: 'lost / doubled / out of order', value: `${lost} / ${doubled} / ${outOfOrder}`, unit: '', target: '0 / 0 / 0', pass: lost === 0 && doubled === 0 && outOfOrder === 0 && outbox.length === n, note: `${messages.length} messages stored for ${outbox.length} outbox rows (by uuid)` });

@@ -36,6 +36,14 @@ export interface OutboxSenderOptions {
   pacer?: Pacer;
   /** Monotonic milliseconds for pacing (real elapsed time, not the business clock). */
   monotonic?: () => number;
+  /** Waits that many monotonic milliseconds (tests with a fake monotonic clock advance it). */
+  sleep?: (ms: number) => Promise<void>;
+  /**
+   * A claimed row waits for its pacing slot while the slot is at most this far off (spacing
+   * calls evenly, so Lark is not hit in bunches); a slot further off (a full minute's quota), and
+   * the row is given back. Well under the lease.
+   */
+  holdMs?: number;
   batchSize?: number;
   leaseMs?: number;
   deadAfterMs?: number;
@@ -58,6 +66,11 @@ interface Progress {
 type Outcome = 'sent' | 'retried' | 'dead' | 'paced';
 
 const MINUTE = 60_000;
+/**
+ * Rows claimed at once: the most a crash can leave in flight. Large enough that the gap between
+ * one batch's last call and the next claim costs little of the paced rate.
+ */
+export const DEFAULT_SENDER_BATCH = 40;
 /** The message a reply was for is gone: post in the chat instead of losing the reply. */
 const REPLY_TARGET_GONE = new Set([230011, 230110]);
 
@@ -73,6 +86,8 @@ export function backoffMs(attempts: number): number {
 export class OutboxSender {
   private readonly pacer: Pacer;
   private readonly monotonic: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly holdMs: number;
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly deadAfterMs: number;
@@ -86,7 +101,9 @@ export class OutboxSender {
   constructor(private readonly options: OutboxSenderOptions) {
     this.pacer = options.pacer ?? new Pacer();
     this.monotonic = options.monotonic ?? (() => performance.now());
-    this.batchSize = options.batchSize ?? 20;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.holdMs = options.holdMs ?? 5000;
+    this.batchSize = options.batchSize ?? DEFAULT_SENDER_BATCH;
     this.leaseMs = options.leaseMs ?? MINUTE;
     this.deadAfterMs = options.deadAfterMs ?? 55 * MINUTE;
     this.idleMs = options.idleMs ?? 500;
@@ -181,15 +198,22 @@ export class OutboxSender {
   }
 
   /**
-   * Takes a pacing slot, or gives the row back (keeping any progress) and says so. Pacing is real
-   * elapsed time, so it is not written as a business-clock due time; the loop waits instead.
+   * Waits for this call's pacing slot while holding the row, or gives the row back (keeping any
+   * progress) when the slot is far off, and says so. Pacing is real elapsed time, so it is not
+   * written as a business-clock due time; the loop waits instead.
    */
   private async paced(row: OutboxRow, progress: Progress, receiver: Receiver): Promise<boolean> {
-    const wait = this.pacer.tryTake('chatId' in receiver ? { chatId: receiver.chatId } : { openId: receiver.openId }, this.monotonic());
-    if (wait === 0) return false;
-    this.pacedWaitMs = Math.min(this.pacedWaitMs, wait);
-    await releaseOutboxRow(this.options.db, row.id, progress);
-    return true;
+    const keys = 'chatId' in receiver ? { chatId: receiver.chatId } : { openId: receiver.openId };
+    for (;;) {
+      const wait = this.pacer.tryTakeSpaced(keys, this.monotonic());
+      if (wait === 0) return false;
+      if (wait > this.holdMs) {
+        this.pacedWaitMs = Math.min(this.pacedWaitMs, wait);
+        await releaseOutboxRow(this.options.db, row.id, progress);
+        return true;
+      }
+      await this.sleep(wait);
+    }
   }
 
   private async deliverSend(row: OutboxRow, progress: Progress, log: Logger): Promise<Outcome> {

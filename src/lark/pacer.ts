@@ -8,10 +8,18 @@ export interface PacerLimits {
   perUserPerSecond: number;
   appPerSecond: number;
   appPerMinute: number;
+  /** How long the app's minute is counted over: 61 s by default (see DEFAULT_PACER_LIMITS); Lark's own is 60 s. */
+  minuteSpanMs?: number;
 }
 
-/** A margin under Lark's 5/5/50/1000, so throttling stays rare rather than routine. */
-export const DEFAULT_PACER_LIMITS: PacerLimits = { perChatPerSecond: 4, perUserPerSecond: 4, appPerSecond: 40, appPerMinute: 900 };
+/**
+ * Under Lark's 5/5/50/1000. The app's calls are also spaced evenly (1000 / appPerSecond ms apart)
+ * and its minute is counted over 61 s: Lark counts calls as they arrive, and a burst sent within a
+ * second, or a call a hair after the minute, would arrive bunched. Chats and users keep a wider
+ * margin: other bots in a group share its 5/s.
+ */
+export const DEFAULT_PACER_LIMITS: PacerLimits = { perChatPerSecond: 4, perUserPerSecond: 4, appPerSecond: 47, appPerMinute: 1000 };
+
 
 export interface PaceKeys {
   chatId?: string;
@@ -27,12 +35,17 @@ class Window {
 
   /** Milliseconds until one more call fits, 0 if it fits now. */
   waitMs(now: number): number {
-    while (this.times.length > 0 && this.times[0]! <= now - this.spanMs) this.times.shift();
+    this.forget(now);
     return this.times.length < this.limit ? 0 : this.times[0]! + this.spanMs - now;
   }
 
   record(now: number): void {
     this.times.push(now);
+  }
+
+  /** Forgets calls older than the window at `now` (never later than any time still to be asked). */
+  forget(now: number): void {
+    while (this.times.length > 0 && this.times[0]! <= now - this.spanMs) this.times.shift();
   }
 
   get idle(): boolean {
@@ -45,8 +58,12 @@ export class Pacer {
   private readonly chats = new Map<string, Window>();
   private readonly users = new Map<string, Window>();
 
+  private readonly spacingMs: number;
+  private lastAppSlot = -Infinity;
+
   constructor(private readonly limits: PacerLimits = DEFAULT_PACER_LIMITS) {
-    this.app = [new Window(limits.appPerSecond, 1000), new Window(limits.appPerMinute, 60_000)];
+    this.app = [new Window(limits.appPerSecond, 1000), new Window(limits.appPerMinute, limits.minuteSpanMs ?? 61_000)];
+    this.spacingMs = 1000 / limits.appPerSecond;
   }
 
   private windowsFor(keys: PaceKeys): Window[] {
@@ -75,6 +92,20 @@ export class Pacer {
     if (wait > 0) return wait;
     for (const window of windows) window.record(now);
     return 0;
+  }
+
+  /**
+   * As tryTake, and also keeps the app's calls evenly spaced (1000 / appPerSecond ms from the last
+   * call taken): the sender's way, so Lark never sees a second's share in a bunch. Slots are taken
+   * at the time of the call, not ahead: a sender that wakes late after a pause does not fire the
+   * calls it missed all at once.
+   */
+  tryTakeSpaced(keys: PaceKeys, now: number): number {
+    const spacing = this.lastAppSlot + this.spacingMs - now;
+    if (spacing > 0) return spacing;
+    const wait = this.tryTake(keys, now);
+    if (wait === 0) this.lastAppSlot = now;
+    return wait;
   }
 
   /** How many chats and users are being tracked (memory stays bounded by prune). */

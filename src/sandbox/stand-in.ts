@@ -69,7 +69,7 @@ export function standInRouter(deps: StandInDeps): Router {
   const router = express.Router();
   const json = express.json({ limit: '1mb' });
   const tokens = new Set<string>();
-  const pacer = new Pacer({ perChatPerSecond: 5, perUserPerSecond: 5, appPerSecond: 50, appPerMinute: 1000 });
+  const pacer = new Pacer({ perChatPerSecond: 5, perUserPerSecond: 5, appPerSecond: 50, appPerMinute: 1000, minuteSpanMs: 60_000 });
   const monotonic = deps.monotonic ?? (() => performance.now());
 
   const authorised = (req: Request) => {

@@ -30,6 +30,8 @@ describe('outbox sender', () => {
       clock,
       log: silentLog,
       monotonic: () => fakeTime,
+      // Pacing waits pass on the fake monotonic clock.
+      sleep: async (ms) => void (fakeTime += ms),
       pacer: new Pacer({ perChatPerSecond: 1000, perUserPerSecond: 1000, appPerSecond: 1000, appPerMinute: 100_000 }),
       ...overrides,
     });
@@ -243,17 +245,36 @@ describe('outbox sender', () => {
     expect(lark.patches).toHaveLength(1);
   });
 
-  it('paces under the per-chat limit instead of being throttled', async () => {
+  it('paces under the per-chat limit by waiting for each slot while holding the row', async () => {
     for (let i = 0; i < 8; i += 1) await enqueueOutbox(db.db, `p${i}`, sendToChat('oc_busy', `${i}`), T0);
-    const s = sender({ pacer: new Pacer({ perChatPerSecond: 5, perUserPerSecond: 5, appPerSecond: 50, appPerMinute: 1000 }) });
-    let paced = 0;
-    for (let i = 0; i < 8; i += 1) paced += (await s.sweep()).paced;
-    expect(lark.messages).toHaveLength(5);
-    expect(paced).toBeGreaterThan(0);
-    fakeTime += 1000;
-    clock.set(new Date(T0.getTime() + 1000));
-    for (let i = 0; i < 5; i += 1) await s.sweep();
+    const s = sender({
+      pacer: new Pacer({ perChatPerSecond: 5, perUserPerSecond: 5, appPerSecond: 50, appPerMinute: 1000 }),
+    });
+    const startedAt = fakeTime;
+    const sentAt: number[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      const result = await s.sweep();
+      expect(result).toMatchObject({ claimed: 1, sent: 1, paced: 0 });
+      sentAt.push(fakeTime - startedAt);
+    }
     expect(lark.messages.map((m) => (m.content as { text: string }).text)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+    // Evenly spaced, five in the first second, the sixth when the first has aged out.
+    expect(sentAt).toEqual([0, 20, 40, 60, 80, 1000, 1020, 1040]);
+  });
+
+  it('gives the row back when its slot is further off than it may hold a row', async () => {
+    for (let i = 0; i < 2; i += 1) await enqueueOutbox(db.db, `h${i}`, sendToChat('oc_slow', `${i}`), T0);
+    const s = sender({
+      pacer: new Pacer({ perChatPerSecond: 1, perUserPerSecond: 5, appPerSecond: 50, appPerMinute: 1000 }),
+      holdMs: 100,
+    });
+    expect(await s.sweep()).toMatchObject({ sent: 1, paced: 0 });
+    expect(await s.sweep()).toMatchObject({ claimed: 1, sent: 0, paced: 1 });
+    const [waiting] = await db.db.select().from(outbox).where(eq(outbox.key, 'h1'));
+    expect(waiting).toMatchObject({ sentAt: null, claimedUntil: null });
+    fakeTime += 1000;
+    expect(await s.sweep()).toMatchObject({ sent: 1, paced: 0 });
+    expect(lark.messages.map((m) => (m.content as { text: string }).text)).toEqual(['0', '1']);
   });
 });
 

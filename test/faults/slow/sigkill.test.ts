@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uuidFor } from '../../../src/lark/outbox-sender.js';
+import { DEFAULT_SENDER_BATCH, uuidFor } from '../../../src/lark/outbox-sender.js';
 import { startBotProcess, type BotProcess } from '../../helpers/bot-process.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { faultOrg, freePort, pushLikeLark, waitForOutbox, type PushedEvent } from '../../helpers/faults.js';
@@ -25,7 +25,7 @@ const TOTAL = REGISTRATIONS * (1 + CLICKS_PER_ITEM);
 const KILL_AT = 450;
 const ENCRYPT_KEY = 'fault-encrypt-key';
 /** The sender claims at most this many rows at once: the most a kill can leave in flight. */
-const SENDER_BATCH = 20;
+const SENDER_BATCH = DEFAULT_SENDER_BATCH;
 
 describe('the bot SIGKILLed during a burst, then restarted, with Lark redelivering', () => {
   let db: TestDatabase;

@@ -26,7 +26,7 @@ describe('Pacer', () => {
     expect(pacer.tryTake({ chatId: 'oc_new' }, 1000)).toBe(0);
   });
 
-  it('holds the whole app to 1000 a minute', () => {
+  it('holds the whole app to 1000 a minute (counted over 61 s: see DEFAULT_PACER_LIMITS)', () => {
     const pacer = new Pacer(limits);
     let now = 0;
     for (let sent = 0; sent < 1000; sent += 1) {
@@ -38,7 +38,7 @@ describe('Pacer', () => {
     }
     expect(now).toBeLessThan(60_000);
     const wait = pacer.tryTake({ chatId: 'oc_x' }, now);
-    expect(wait).toBe(60_000 - now);
+    expect(wait).toBe(61_000 - now);
   });
 
   it('does not take a slot when it says wait', () => {
@@ -55,5 +55,61 @@ describe('Pacer', () => {
     expect(pacer.trackedKeys).toBe(3);
     pacer.prune(5000);
     expect(pacer.trackedKeys).toBe(1);
+  });
+
+  describe('tryTakeSpaced (the sender: wait for the slot holding the row)', () => {
+    /** Asks until it gets a slot, waiting what it is told: the time of the call. */
+    const callAt = (pacer: Pacer, keys: { chatId?: string }, from: number) => {
+      let now = from;
+      for (let wait = pacer.tryTakeSpaced(keys, now); wait > 0; wait = pacer.tryTakeSpaced(keys, now)) now += wait;
+      return now;
+    };
+
+    it('spaces the app\'s calls evenly instead of letting a second\'s share go at once', () => {
+      const pacer = new Pacer(limits);
+      expect(Array.from({ length: 5 }, (_, i) => callAt(pacer, { chatId: `oc_${i}` }, 0))).toEqual([0, 20, 40, 60, 80]);
+      expect(pacer.tryTakeSpaced({ chatId: 'oc_x' }, 90)).toBe(10);
+      // Late after a pause: the next call goes at once, the one after is spaced from it, not bunched.
+      expect(callAt(pacer, { chatId: 'oc_y' }, 500)).toBe(500);
+      expect(callAt(pacer, { chatId: 'oc_z' }, 500)).toBe(520);
+    });
+
+    it('keeps a chat to its limit a second', () => {
+      const pacer = new Pacer({ ...limits, perChatPerSecond: 4 });
+      let now = 0;
+      const at = Array.from({ length: 6 }, () => (now = callAt(pacer, { chatId: 'oc_a' }, now)));
+      expect(at).toEqual([0, 20, 40, 60, 1000, 1020]);
+    });
+
+    it('counts the minute over 61 s', () => {
+      const pacer = new Pacer(limits);
+      let now = 0;
+      for (let i = 0; i < 1000; i += 1) now = callAt(pacer, { chatId: `oc_${i % 200}` }, now);
+      expect(now).toBe(999 * 20);
+      expect(pacer.tryTakeSpaced({ chatId: 'oc_z' }, now + 20)).toBe(61_000 - now - 20);
+    });
+
+    it('never puts more calls in any window than its limits, whatever the order of asking', () => {
+      let seed = 11;
+      const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+      for (let run = 0; run < 20; run += 1) {
+        const pacer = new Pacer({ perChatPerSecond: 4, perUserPerSecond: 4, appPerSecond: 47, appPerMinute: 300 });
+        const calls: { at: number; chat: string }[] = [];
+        let now = 0;
+        for (let i = 0; i < 400; i += 1) {
+          now += next() % 30;
+          const chat = `oc_${next() % 6}`;
+          now = callAt(pacer, { chatId: chat }, now);
+          calls.push({ at: now, chat });
+        }
+        const inWindow = (from: number, span: number, chat?: string) => calls.filter((c) => c.at >= from && c.at < from + span && (!chat || c.chat === chat)).length;
+        for (const call of calls) {
+          expect(inWindow(call.at, 1000)).toBeLessThanOrEqual(47);
+          expect(inWindow(call.at, 60_000)).toBeLessThanOrEqual(300);
+          expect(inWindow(call.at, 1000, call.chat)).toBeLessThanOrEqual(4);
+        }
+        expect(calls.slice(1).every((c, i) => c.at - calls[i]!.at >= 1000 / 47 - 1e-9)).toBe(true);
+      }
+    });
   });
 });
