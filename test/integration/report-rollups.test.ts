@@ -346,6 +346,12 @@ describe('report rollups under random SQL changes', () => {
         const input = { kind: 'daily' as const, period: day, trendPeriods: [day], scope: {}, now: new Date('2026-11-26T00:00:00Z'), tz: 'Asia/Tokyo' };
         expect((await reportAggregates(drizzleDb, input)).total).toBe(1);
         await expect(reportAggregates(drizzleDb, { ...input, tz: TZ })).rejects.toThrow(/kept in Asia\/Tokyo/);
+        // A lost settings row is written again, not left to the default zone.
+        await admin`delete from report_settings`;
+        await expect(reportAggregates(drizzleDb, input)).rejects.toThrow(/kept in no zone/);
+        expect(await ensureReportZone(drizzleDb, 'Asia/Tokyo')).toBe(true);
+        expect(await admin`select id, tz from report_settings`).toEqual([{ id: 1, tz: 'Asia/Tokyo' }]);
+        expect(await days()).toEqual(['2026-11-25']);
       }
     } finally {
       await admin.end({ timeout: 5 });

@@ -303,7 +303,7 @@ async function aggregate(db: DbOrTx, input: AggregatesInput): Promise<ReportAggr
 /** Counts every item again from scratch (a new zone; a bulk load that bypassed the triggers). */
 export async function rebuildReportRollups(db: DbOrTx, tz: string): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.execute(sql`update report_settings set tz = ${tz} where id = 1`);
+    await tx.execute(sql`insert into report_settings (id, tz) values (1, ${tz}) on conflict (id) do update set tz = excluded.tz`);
     await tx.execute(sql`select yq_report_rebuild()`);
   });
 }
