@@ -20,7 +20,6 @@ export interface PacerLimits {
  */
 export const DEFAULT_PACER_LIMITS: PacerLimits = { perChatPerSecond: 4, perUserPerSecond: 4, appPerSecond: 47, appPerMinute: 1000 };
 
-
 export interface PaceKeys {
   chatId?: string;
   openId?: string;
@@ -43,7 +42,7 @@ class Window {
     this.times.push(now);
   }
 
-  /** Forgets calls older than the window at `now` (never later than any time still to be asked). */
+  /** Forgets calls that have left the window by `now`. */
   forget(now: number): void {
     while (this.times.length > 0 && this.times[0]! <= now - this.spanMs) this.times.shift();
   }
@@ -57,7 +56,6 @@ export class Pacer {
   private readonly app: Window[];
   private readonly chats = new Map<string, Window>();
   private readonly users = new Map<string, Window>();
-
   private readonly spacingMs: number;
   private lastAppSlot = -Infinity;
 
