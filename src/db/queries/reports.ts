@@ -126,6 +126,8 @@ function dayKeyOf(instant: Date, tz: string, what: string): string {
 }
 
 type Counts = { total: number; on_time: number; late: number; missed: number; extended: number };
+/** The clock metrics the rollups count as they are (missed is judged at the report's end). */
+const CLOCK_COUNTS = { clock_total: 'total', clock_on_time: 'on_time', clock_late: 'late', clock_extended: 'extended' } as const;
 
 async function aggregate(db: DbOrTx, input: AggregatesInput): Promise<ReportAggregates> {
   const { period, scope, now, tz } = input;
@@ -179,16 +181,10 @@ async function aggregate(db: DbOrTx, input: AggregatesInput): Promise<ReportAggr
         disputes.set(key, (disputes.get(key) ?? 0) + n);
         break;
       case 'clock_total':
-        group(unit, key).total += n;
-        break;
       case 'clock_on_time':
-        group(unit, key).on_time += n;
-        break;
       case 'clock_late':
-        group(unit, key).late += n;
-        break;
       case 'clock_extended':
-        group(unit, key).extended += n;
+        group(unit, key)[CLOCK_COUNTS[metric]] += n;
         break;
       case 'clock_unmet': {
         const [kind, dueDay] = key.split('|') as [string, string];
