@@ -4,9 +4,9 @@
  * group, asks for approval, her leader approves it from the card, and the news office's read-only
  * copy shows it ready. Screenshots: test/e2e/artifacts/assessment-NN-*.png.
  */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { addDaysToDateKey, localDateKey } from '../../src/domain/time.js';
-import { endScene, FIRST_ANSWER_MS, SANDBOX_ZONE, sandboxNow, sceneSteps, startScene, type Scene } from './support.js';
+import { FIRST_ANSWER_MS, SANDBOX_ZONE, sandboxNow, useScene } from './support.js';
 
 const EDU_LIAISON = { openId: 'ou_demo_edu_liaison', name: '胡静' };
 const EDU_LEADER = { openId: 'ou_demo_edu_leader', name: '马局长' };
@@ -16,24 +16,11 @@ const NEWS_GROUP = '县新闻办（网信办）工作群';
 const POLICY = '城区中小学课后服务收费标准调整';
 
 describe('the sandbox page: a high-risk assessment registered, approved by the unit leader, seen by the news office', () => {
-  let scene: Scene | undefined;
-  const ui = () => scene!.ui;
-  const page = () => scene!.ui.page;
+  const { scene, ui, page, step } = useScene('assessment');
   const card = () => ui().card(POLICY).filter({ has: page().locator('.card-subtitle', { hasText: /舆情风险评估 #\d+/ }) });
-  const step = sceneSteps('assessment', () => scene, async (sandbox) => {
-    expect(await sandbox.brokenCardParts(), 'cards with an unsupported or failed component').toBe(0);
-  });
-
-  beforeAll(async () => {
-    scene = await startScene('assessment');
-  });
-
-  afterAll(async () => {
-    await endScene(scene);
-  });
 
   step('胡静 registers a high-risk assessment with /yq assess in the education bureau group', async () => {
-    const release = addDaysToDateKey(localDateKey(await sandboxNow(scene!.baseUrl), SANDBOX_ZONE), 10);
+    const release = addDaysToDateKey(localDateKey(await sandboxNow(scene()!.baseUrl), SANDBOX_ZONE), 10);
     await ui().as(EDU_LIAISON.openId, EDU_LIAISON.name);
     await ui().openChat(EDU_GROUP);
     await ui().type([

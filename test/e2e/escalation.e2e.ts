@@ -7,8 +7,8 @@
  * the card, looked up again, shows the clock overdue in red; the liaison's late 认领 is recorded
  * as late on the card. Screenshots: test/e2e/artifacts/escalation-NN-*.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endScene, escapeRegExp, FIRST_ANSWER_MS, localLabel, sandboxNow, sceneSteps, startScene, type Scene } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { escapeRegExp, FIRST_ANSWER_MS, localLabel, sandboxNow, useScene } from './support.js';
 
 const NEWS_STAFF = { openId: 'ou_demo_news_staff1', name: '林小梅' };
 const LIAISON = { openId: 'ou_demo_health_liaison', name: '刘芳' };
@@ -23,25 +23,12 @@ const TITLE = '县人民医院急诊等候时间过长 网友投诉';
 const MAJOR_ACK_MINUTES = 60; // policy.clocks.ack.major in org.example.yaml
 
 describe('the sandbox page: time moves past the 认领 due time of a major item and the escalation appears', () => {
-  let scene: Scene | undefined;
   let ref = '';
   let registeredAt: Date;
   let ackDue: Date;
 
-  const ui = () => scene!.ui;
-  const page = () => scene!.ui.page;
+  const { scene, ui, page, step } = useScene('escalation');
   const itemCard = () => ui().card(TITLE);
-  const step = sceneSteps('escalation', () => scene, async (sandbox) => {
-    expect(await sandbox.brokenCardParts(), 'cards with an unsupported or failed component').toBe(0);
-  });
-
-  beforeAll(async () => {
-    scene = await startScene('escalation');
-  });
-
-  afterAll(async () => {
-    await endScene(scene);
-  });
 
   step('林小梅 registers a major item for the health bureau; its card shows the 认领 clock running', async () => {
     await ui().as(NEWS_STAFF.openId, NEWS_STAFF.name);
@@ -55,7 +42,7 @@ describe('the sandbox page: time moves past the 认领 due time of a major item 
     await ui().expectText(itemCard(), /认领\s*截止 \d+月\d+日 \d\d:\d\d\s*还剩 (1小时|\d+分)/);
     const text = await itemCard().innerText();
     const [, due] = /认领\s*截止 (\d+月\d+日 \d\d:\d\d)/.exec(text) ?? [];
-    registeredAt = await sandboxNow(scene!.baseUrl);
+    registeredAt = await sandboxNow(scene()!.baseUrl);
     // Registered moments ago: due one hour after (to the minute shown).
     const dueGuess = [0, -1].map((m) => localLabel(new Date(registeredAt.getTime() + (MAJOR_ACK_MINUTES + m) * 60_000)));
     expect(dueGuess).toContain(due);
@@ -146,6 +133,6 @@ describe('the sandbox page: time moves past the 认领 due time of a major item 
   });
 
   it('the page logged no console error and threw nothing', () => {
-    expect(scene?.consoleWatch.problems).toEqual([]);
+    expect(scene()?.consoleWatch.problems).toEqual([]);
   });
 });

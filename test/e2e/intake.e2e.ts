@@ -7,8 +7,8 @@
  * which becomes a 监测预警线索 card the news office registers for the education bureau; a push with a
  * wrong token is refused. Screenshots: test/e2e/artifacts/intake-NN-*.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endScene, escapeRegExp, FIRST_ANSWER_MS, sceneSteps, startScene, type Scene } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { escapeRegExp, FIRST_ANSWER_MS, useScene } from './support.js';
 
 const NEWS_STAFF = { openId: 'ou_demo_news_staff1', name: '林小梅' };
 const QS_LIAISON = { openId: 'ou_demo_qs_liaison', name: '彭小军' };
@@ -30,15 +30,10 @@ const REASON = '属于日常城市管理诉求，已转白沙镇综合执法队�
 const MONITOR_TITLE = '网传县二中食堂饭菜变质'; // the first of the sandbox's sample alerts
 
 describe('the sandbox page: leads from a unit (/yq tip, /舆情 报送) and from a monitoring system (模拟监测推送)', () => {
-  let scene: Scene | undefined;
   const leads: Record<string, string> = {};
 
-  const ui = () => scene!.ui;
-  const page = () => scene!.ui.page;
+  const { scene, ui, page, step } = useScene('intake');
   const leadCard = (title: string) => ui().card(title).filter({ has: page().locator('.card-subtitle', { hasText: /线索 #\d+/ }) });
-  const step = sceneSteps('intake', () => scene, async (sandbox) => {
-    expect(await sandbox.brokenCardParts(), 'cards with an unsupported or failed component').toBe(0);
-  });
 
   /** As the news office, in its group: 登记为舆情 on a lead card, check the pre-filled form, submit it. */
   async function registerLead(title: string, expectFilled: { url?: string; from: RegExp }, choose?: { lead: string }): Promise<string> {
@@ -65,14 +60,6 @@ describe('the sandbox page: leads from a unit (/yq tip, /舆情 报送) and from
     expect(await card.locator('.card-btn').count()).toBe(0);
     return ref;
   }
-
-  beforeAll(async () => {
-    scene = await startScene('intake');
-  });
-
-  afterAll(async () => {
-    await endScene(scene);
-  });
 
   step('彭小军, liaison of 青松镇, reports a lead with /yq tip in his unit group; the bot files it', async () => {
     await ui().as(QS_LIAISON.openId, QS_LIAISON.name);
@@ -180,7 +167,7 @@ describe('the sandbox page: leads from a unit (/yq tip, /舆情 报送) and from
 
   step('a push with a wrong token (or none) is refused with 401, and no lead card appears', async () => {
     const before = await page().locator('#messages .card-subtitle', { hasText: /线索 #\d+/ }).count();
-    const url = new URL('api/intake', scene!.baseUrl);
+    const url = new URL('api/intake', scene()!.baseUrl);
     const body = JSON.stringify({ title: '伪造的推送', link: 'https://example.com/forged.html', source: '微博', publishedAt: new Date().toISOString() });
     for (const authorization of ['Bearer not-the-sandbox-demo-token-000', undefined]) {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body });
@@ -206,6 +193,6 @@ describe('the sandbox page: leads from a unit (/yq tip, /舆情 报送) and from
   });
 
   it('the page logged no console error and threw nothing', () => {
-    expect(scene?.consoleWatch.problems).toEqual([]);
+    expect(scene()?.consoleWatch.problems).toEqual([]);
   });
 });

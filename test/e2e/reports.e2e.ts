@@ -6,9 +6,9 @@
  * private chat; the card shows the headline, three charts drawn by VChart on a canvas, and the data
  * under each chart carries the report's numbers. Screenshots: test/e2e/artifacts/reports-NN-*.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { periodContaining } from '../../src/domain/periods.js';
-import { endScene, escapeRegExp, FIRST_ANSWER_MS, SANDBOX_ZONE, sandboxNow, sceneSteps, startScene, type Scene } from './support.js';
+import { escapeRegExp, FIRST_ANSWER_MS, SANDBOX_ZONE, sandboxNow, useScene } from './support.js';
 
 const NEWS_STAFF = { openId: 'ou_demo_news_staff1', name: '林小梅' };
 const VICE_WANG = { openId: 'ou_demo_vice_wang', name: '王副县长' };
@@ -34,25 +34,12 @@ function localTime(at: Date) {
 }
 
 describe('the sandbox page: 下一次报告 runs the clock to the weekly report, and the digest card draws its charts', () => {
-  let scene: Scene | undefined;
   let weekLabel = '';
   let weekShortLabel = '';
   const refs: string[] = [];
 
-  const ui = () => scene!.ui;
-  const page = () => scene!.ui.page;
+  const { scene, ui, page, step } = useScene('reports');
   const weekly = () => ui().card('舆情周报').filter({ has: page().locator('.card-subtitle', { hasText: weekLabel }) });
-  const step = sceneSteps('reports', () => scene, async (sandbox) => {
-    expect(await sandbox.brokenCardParts(), 'cards with an unsupported or failed component').toBe(0);
-  });
-
-  beforeAll(async () => {
-    scene = await startScene('reports');
-  });
-
-  afterAll(async () => {
-    await endScene(scene);
-  });
 
   step('林小梅 registers two items for two units, in two categories', async () => {
     await ui().as(NEWS_STAFF.openId, NEWS_STAFF.name);
@@ -66,7 +53,7 @@ describe('the sandbox page: 下一次报告 runs the clock to the weekly report,
     }
     expect(new Set(refs).size).toBe(2);
     // The weekly report that must count them covers the week (from Monday) they were registered in.
-    const week = periodContaining('weekly', await sandboxNow(scene!.baseUrl), SANDBOX_ZONE);
+    const week = periodContaining('weekly', await sandboxNow(scene()!.baseUrl), SANDBOX_ZONE);
     weekLabel = week.label;
     weekShortLabel = week.shortLabel;
     expect(weekLabel).toMatch(/^\d{4}年\d+月\d+日—/);
@@ -158,6 +145,6 @@ describe('the sandbox page: 下一次报告 runs the clock to the weekly report,
   });
 
   it('the page logged no console error and threw nothing', () => {
-    expect(scene?.consoleWatch.problems).toEqual([]);
+    expect(scene()?.consoleWatch.problems).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isProcessAlive } from '../../src/db/dir-lock.js';
 import { startBotProcess, type BotProcess } from '../helpers/bot-process.js';
 
@@ -400,4 +400,23 @@ export function sceneSteps(prefix: string, scene: () => Scene | undefined, after
         throw error;
       }
     });
+}
+
+/**
+ * A scene for a describe block: started before its steps and ended after them; each step also
+ * checks that no card part failed to render. Name it at describe level:
+ *   const { scene, ui, page, step } = useScene('intake');
+ */
+export function useScene(prefix: string) {
+  let current: Scene | undefined;
+  beforeAll(async () => {
+    current = await startScene(prefix);
+  });
+  afterAll(async () => {
+    await endScene(current);
+  });
+  const step = sceneSteps(prefix, () => current, async (sandbox) => {
+    expect(await sandbox.brokenCardParts(), 'cards with an unsupported or failed component').toBe(0);
+  });
+  return { scene: () => current, ui: () => current!.ui, page: () => current!.ui.page, step };
 }
