@@ -1,5 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres, { type Sql } from 'postgres';
+import { preparingClient } from './prepared-statements.js';
 import * as schema from './schema/index.js';
 
 export type Db = PostgresJsDatabase<typeof schema>;
@@ -21,7 +22,7 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
     connection: { TimeZone: 'UTC', application_name: 'yuqing-bot' },
   });
   return {
-    db: drizzle(sql, { schema }),
+    db: drizzle(preparingClient(sql), { schema }),
     sql,
     close: () => sql.end({ timeout: 5 }),
   };
