@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CLOCK_LABELS_ZH, clockStatus, computeClocks } from '../src/domain/clocks.js';
+import { CLOCK_LABELS_ZH } from '../src/domain/clocks.js';
 import { STATE_LABELS_ZH, type ItemState } from '../src/domain/lifecycle.js';
-import { loadFacts } from '../src/workflow/item-facts.js';
+import { overdueClockKinds } from '../src/db/queries/clocks.js';
 import { listItems, unitsOfItem } from '../src/db/queries/items.js';
 import { findUnit, listActiveUnits } from '../src/db/queries/organisation.js';
 import { consultationsOf } from '../src/db/queries/records.js';
@@ -48,16 +48,7 @@ async function listText(ctx: CommandContext, filter: string | undefined): Promis
     }
   }
   let rows = await listItems(ctx.tx, { states, unit, includeDrill: true, limit: overdueOnly ? 500 : 30 });
-  const overdue = new Map<number, string[]>();
-  // Read together: postgres.js pipelines them on the transaction's connection, one round trip
-  // instead of one per query per item.
-  const facts = await Promise.all(rows.map((row) => loadFacts(ctx.tx, row)));
-  for (const [i, row] of rows.entries()) {
-    const late = computeClocks(facts[i]!, { policy: ctx.org.policy, tz: ctx.org.timezone, calendar: ctx.org.calendar })
-      .filter((clock) => clockStatus(clock, ctx.now).state === 'overdue')
-      .map((clock) => CLOCK_LABELS_ZH[clock.kind]);
-    if (late.length > 0) overdue.set(row.id, late);
-  }
+  const overdue = await overdueClockKinds(ctx.tx, rows.map((row) => row.id), ctx.now);
   if (overdueOnly) rows = rows.filter((row) => overdue.has(row.id)).slice(0, 30);
   if (rows.length === 0) return '没有符合条件的舆情。';
   const lines: string[] = [];
@@ -66,7 +57,7 @@ async function listText(ctx: CommandContext, filter: string | undefined): Promis
   for (const [i, row] of rows.entries()) {
     const { lead } = leads[i]!;
     const leadName = lead ? (unitNames.get(lead) ?? (await findUnit(ctx.tx, lead))?.name ?? lead) : '待指定';
-    const late = overdue.get(row.id);
+    const late = overdue.get(row.id)?.map((kind) => CLOCK_LABELS_ZH[kind]);
     lines.push(`${row.ref} ${row.drill ? '[演练]' : ''}[${STATE_LABELS_ZH[row.state as ItemState]}] ${row.title}（${leadName}）${late ? ` ⚠${late.join('、')}超时` : ''}`);
   }
   return [`共 ${rows.length} 条${rows.length === 30 ? '（只列出最近 30 条）' : ''}：`, ...lines, '', '查看详情：/舆情 查看 <编号>'].join('\n');

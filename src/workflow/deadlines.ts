@@ -12,6 +12,8 @@ import { loadFacts } from './item-facts.js';
 import type { ViewContext } from './item-view.js';
 
 const CLOSED_STATES = new Set(['closed']);
+/** Clocks that apply only while the latest verification says so. */
+const VANISHING_CLOCKS = ['answer', 'rectify'];
 
 function metBy(view: ClockView): string | null {
   if (!view.met) return null;
@@ -63,6 +65,12 @@ export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Pr
         },
       });
   }
+
+  // The answer and rectification clocks hang on the latest verification: a new one (不属实, or no
+  // rectification) takes them away, and their rows must go too (reports, the sweeper's overdue
+  // notices and the list read this table). Neither exists before a first verification.
+  const gone = facts.verification ? VANISHING_CLOCKS.filter((kind) => !views.some((view) => view.kind === kind)) : [];
+  if (gone.length > 0) await tx.delete(clocks).where(and(eq(clocks.itemId, item.id), inArray(clocks.kind, gone)));
 
   if (ctx.calendar && views.some((view) => view.beyondCalendarData)) await warnCalendarRunOut(tx, item, ctx.calendar, ctx.now);
 

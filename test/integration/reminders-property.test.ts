@@ -1,9 +1,14 @@
 import fc from 'fast-check';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { loadWorkingCalendar } from '../../src/calendar/load.js';
+import { overdueClockKinds } from '../../src/db/queries/clocks.js';
+import { clocks, items } from '../../src/db/schema/index.js';
+import { clockStatus, computeClocks } from '../../src/domain/clocks.js';
+import { loadFacts } from '../../src/workflow/item-facts.js';
 import { describe, expect, it } from 'vitest';
 import { findItemByRef } from '../../src/db/queries/items.js';
 import { overdueIndex } from '../../src/domain/ladder.js';
-import { addLocalDays, startOfLocalDay } from '../../src/domain/time.js';
+import { addDaysToDateKey, addLocalDays, localDateKey, startOfLocalDay } from '../../src/domain/time.js';
 import { sweepReminders } from '../../src/scheduler/reminder-sweep.js';
 import { silentLog } from '../helpers/org.js';
 import { useAppHarness } from '../helpers/harness.js';
@@ -25,7 +30,7 @@ const RUNS = 30;
 type Action =
   | { kind: 'advance'; minutes: number }
   | { kind: 'ack' }
-  | { kind: 'verify'; outcome: 'true' | 'false' }
+  | { kind: 'verify'; outcome: 'true' | 'false'; rectifyInDays?: number }
   | { kind: 'extend'; clock: '认领' | '核实' | '回应'; hours: number }
   | { kind: 'close' }
   | { kind: 'reopen' }
@@ -34,7 +39,10 @@ type Action =
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.oneof(fc.integer({ min: 1, max: 180 }), fc.integer({ min: 180, max: 36 * 60 }), fc.integer({ min: 36 * 60, max: 5 * 24 * 60 })).map((minutes) => ({ kind: 'advance' as const, minutes })) },
   { weight: 2, arbitrary: fc.constant({ kind: 'ack' as const }) },
-  { weight: 2, arbitrary: fc.constantFrom('true' as const, 'false' as const).map((outcome) => ({ kind: 'verify' as const, outcome })) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('verify' as const), outcome: fc.constantFrom('true' as const, 'false' as const), rectifyInDays: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('extend' as const), clock: fc.constantFrom('认领' as const, '核实' as const, '回应' as const), hours: fc.integer({ min: 1, max: 72 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'close' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'reopen' as const }) },
@@ -70,6 +78,7 @@ interface ReminderState {
 
 describe('reminders: properties over random item histories', () => {
   const { db, harness, d } = useAppHarness({ at: new Date('2026-11-27T02:00:00Z') });
+  const calendar = loadWorkingCalendar();
   let titles = 0;
 
   const clockStates = async (): Promise<ClockState[]> =>
@@ -108,6 +117,23 @@ describe('reminders: properties over random item histories', () => {
     // Never after the clock stopped: since a met clock's met time, nothing of it has gone out.
     const met = new Map(clocksNow.filter((c) => c.metAt).map((c) => [`${c.itemId}|${c.kind}`, c.metAt!.getTime()]));
     expect(sent.filter((r) => r.sentAt!.getTime() > (met.get(`${r.itemId}|${r.clock}`) ?? Infinity))).toEqual([]);
+  }
+
+  /**
+   * The clocks table (read by reports, the sweeper's overdue notices and /yq list) says what the
+   * item's records say: the same clocks, due and met times, and the same ones overdue now.
+   */
+  async function checkClocksTable(itemId: number) {
+    const now = harness.clock.now();
+    const item = (await db.db.select().from(items).where(eq(items.id, itemId)))[0]!;
+    const views = computeClocks(await loadFacts(db.db, item), { policy: harness.app.org.org.policy, tz: TZ, calendar: await calendar });
+    const stored = await db.db.select().from(clocks).where(eq(clocks.itemId, itemId));
+    const shape = (kind: string, due: Date, extendedDue: Date | null | undefined, metAt: Date | null | undefined) => ({ kind, due: due.getTime(), extendedDue: extendedDue?.getTime() ?? null, metAt: metAt?.getTime() ?? null });
+    expect(stored.map((c) => shape(c.kind, c.dueAt, c.extendedDueAt, c.metAt)).sort((a, b) => a.kind.localeCompare(b.kind))).toEqual(
+      views.map((v) => shape(v.kind, v.due, v.extendedDue, v.met?.at)).sort((a, b) => a.kind.localeCompare(b.kind)),
+    );
+    const overdue = views.filter((view) => clockStatus(view, now).state === 'overdue').map((view) => view.kind);
+    expect((await overdueClockKinds(db.db, [itemId], now)).get(itemId) ?? []).toEqual(overdue);
   }
 
   async function sweepAndCheck() {
@@ -160,7 +186,12 @@ describe('reminders: properties over random item histories', () => {
           await d.click('ou_health_liaison', { item: item.id, action: 'acknowledge' }, 'oc_health');
           break;
         case 'verify':
-          await d.click('ou_health_liaison', { item: item.id, action: 'verify_submit' }, 'oc_health', { formValue: { outcome: action.outcome, findings: '核查情况', rectification: 'no' } });
+          await d.click('ou_health_liaison', { item: item.id, action: 'verify_submit' }, 'oc_health', {
+            formValue:
+              action.rectifyInDays === undefined
+                ? { outcome: action.outcome, findings: '核查情况', rectification: 'no' }
+                : { outcome: action.outcome, findings: '核查情况', rectification: 'yes', rectify_by: `${addDaysToDateKey(localDateKey(harness.clock.now(), TZ), action.rectifyInDays)} +0800` },
+          });
           break;
         case 'extend':
           await news(`/舆情 延期 ${ref} ${action.clock} ${action.hours}小时 属性测试`);
@@ -176,6 +207,7 @@ describe('reminders: properties over random item histories', () => {
           break;
       }
       if (action.kind !== 'sweep') checkAlways(await reminderStates(), await clockStates());
+      await checkClocksTable(item.id);
     }
     await sweepAndCheck();
     // Closed, the item stays out of later histories' sweeps (its rows are cancelled).
