@@ -1,6 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres, { type Sql } from 'postgres';
 import { preparingClient } from './prepared-statements.js';
+import { ORG_CHANGED_NOTICE, forgetOrgSnapshots } from './queries/org-snapshot.js';
 import * as schema from './schema/index.js';
 
 export type Db = PostgresJsDatabase<typeof schema>;
@@ -17,7 +18,10 @@ export interface Database {
 export function connectDatabase(url: string, options: { max?: number } = {}): Database {
   const sql = postgres(url, {
     max: options.max ?? 10,
-    onnotice: () => undefined,
+    // Notices are not logged; the one an organisation write raises drops this process's copies.
+    onnotice: (notice) => {
+      if (notice.message === ORG_CHANGED_NOTICE) forgetOrgSnapshots();
+    },
     // Timestamps are always instants; keep postgres.js from guessing a local zone.
     connection: { TimeZone: 'UTC', application_name: 'yuqing-bot' },
   });

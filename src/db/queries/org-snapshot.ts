@@ -1,0 +1,89 @@
+import { getTableColumns, sql, type InferSelectModel } from 'drizzle-orm';
+import { PgTransaction, type PgTable } from 'drizzle-orm/pg-core';
+import type { DbOrTx } from '../client.js';
+import { chatBindings, memberships, oversight, people, rosterOverrides, units } from '../schema/index.js';
+
+/** Raised by every statement that writes an organisation table (migration 0015). */
+export const ORG_CHANGED_NOTICE = 'yq:org_changed';
+
+export type UnitRow = InferSelectModel<typeof units>;
+export type PersonRow = InferSelectModel<typeof people>;
+
+/** The organisation tables as one consistent read, with the lookups the bot makes. */
+export interface OrgSnapshot {
+  generation: string;
+  /** Ordered by code, as the database orders them. */
+  units: UnitRow[];
+  unitsByCode: Map<string, UnitRow>;
+  peopleByKey: Map<string, PersonRow>;
+  peopleByOpenId: Map<string, PersonRow>;
+  memberships: InferSelectModel<typeof memberships>[];
+  oversight: InferSelectModel<typeof oversight>[];
+  chatBindings: Map<string, string | null>;
+  rosterOverrides: InferSelectModel<typeof rosterOverrides>[];
+}
+
+/** A row as json_agg writes it (column names, timestamps as text) → the row drizzle would return. */
+function fromJson<T extends PgTable>(table: T, row: Record<string, unknown>): InferSelectModel<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = row[column.name];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return out as InferSelectModel<T>;
+}
+
+async function load(db: DbOrTx): Promise<OrgSnapshot> {
+  // One statement, so one snapshot of the database: the rows are those of the generation read with them.
+  const [row] = await db.execute<{ generation: string } & Record<'units' | 'people' | 'memberships' | 'oversight' | 'chatBindings' | 'rosterOverrides', Record<string, unknown>[]>>(sql`
+    select g.n::text as generation,
+      (select coalesce(json_agg(t order by t.code), '[]') from units t) as units,
+      (select coalesce(json_agg(t), '[]') from people t) as people,
+      (select coalesce(json_agg(t), '[]') from memberships t) as memberships,
+      (select coalesce(json_agg(t), '[]') from oversight t) as oversight,
+      (select coalesce(json_agg(t), '[]') from chat_bindings t) as "chatBindings",
+      (select coalesce(json_agg(t), '[]') from roster_overrides t) as "rosterOverrides"
+    from org_generation g where g.id = 1`);
+  if (!row) throw new Error('org_generation has no row: run the migrations');
+  const unitRows = row.units.map((r) => fromJson(units, r));
+  const personRows = row.people.map((r) => fromJson(people, r));
+  return {
+    generation: row.generation,
+    units: unitRows,
+    unitsByCode: new Map(unitRows.map((unit) => [unit.code, unit])),
+    peopleByKey: new Map(personRows.map((person) => [person.key, person])),
+    peopleByOpenId: new Map(personRows.filter((person) => person.openId).map((person) => [person.openId!, person])),
+    memberships: row.memberships.map((r) => fromJson(memberships, r)),
+    oversight: row.oversight.map((r) => fromJson(oversight, r)),
+    chatBindings: new Map(row.chatBindings.map((r) => fromJson(chatBindings, r)).map((binding) => [binding.unitCode, binding.chatId])),
+    rosterOverrides: row.rosterOverrides.map((r) => fromJson(rosterOverrides, r)),
+  };
+}
+
+/** The last snapshot this process loaded; any transaction that reads its generation may use it. */
+let latest: OrgSnapshot | undefined;
+/** Per open transaction: the snapshot it has used, so it reads the generation once. */
+let perTransaction = new WeakMap<DbOrTx, OrgSnapshot>();
+
+/**
+ * Called for the notice every organisation write raises: a transaction that wrote (here, or in a
+ * savepoint of it) must read the tables again, so every transaction's memo is dropped.
+ */
+export function forgetOrgSnapshots(): void {
+  perTransaction = new WeakMap();
+}
+
+/**
+ * The organisation as `db` sees it. In a transaction: read once and kept until the transaction
+ * (or any other on this process) writes an organisation table. Outside one: checked per call.
+ */
+export async function orgSnapshot(db: DbOrTx): Promise<OrgSnapshot> {
+  const inTransaction = db instanceof PgTransaction;
+  const memo = inTransaction ? perTransaction.get(db) : undefined;
+  if (memo) return memo;
+  const [current] = await db.execute<{ n: string }>(sql`select n::text as n from org_generation where id = 1`);
+  let snapshot = latest;
+  if (!snapshot || snapshot.generation !== current?.n) latest = snapshot = await load(db);
+  if (inTransaction) perTransaction.set(db, snapshot);
+  return snapshot;
+}
