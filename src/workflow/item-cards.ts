@@ -79,9 +79,9 @@ export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, ans
   // Every change passes here, so the clocks and reminders move with the cards, in one transaction.
   const facts = await syncDeadlines(tx, item, ctx);
   const cards = new Map<string, Record<string, unknown>>();
-  const audiences = await audiencesOf(tx, item);
-  const live = new Map((await liveCardsOf(tx, item.id)).map((card) => [card.audience, card]));
-  const data = await loadItemView(tx, item, ctx, facts);
+  // Reads only, sent together: postgres.js pipelines them on the transaction's connection.
+  const [audiences, liveCards, data] = await Promise.all([audiencesOf(tx, item), liveCardsOf(tx, item.id), loadItemView(tx, item, ctx, facts)]);
+  const live = new Map(liveCards.map((card) => [card.audience, card]));
   // One read of the units for every copy's role and the unit list.
   const activeUnits = await listActiveUnits(tx);
   const roleOf = new Map(activeUnits.map((unit) => [unit.code, unit.role]));

@@ -174,8 +174,14 @@ export interface ItemViewData {
 }
 
 export async function loadItemView(db: DbOrTx, item: ItemRow, ctx: ViewContext, loaded?: ItemFacts): Promise<ItemViewData> {
-  const units = await unitsOfItem(db, item.id);
-  const facts = loaded ?? (await loadFacts(db, item));
+  // Reads only, sent together: postgres.js pipelines them on the connection.
+  const [units, facts, leadSource, riskAssessment, timeline] = await Promise.all([
+    unitsOfItem(db, item.id),
+    loaded ?? loadFacts(db, item),
+    leadSourceOf(db, item.id, ctx),
+    assessmentNoteOf(db, item.id),
+    timelineEntries(db, item, ctx),
+  ]);
   const views = computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar });
   const leadName = units.lead ? (await findUnit(db, units.lead))?.name : undefined;
   const cooperating = await Promise.all(units.cooperating.map(async (code) => (await findUnit(db, code))?.name ?? code));
@@ -201,12 +207,12 @@ export async function loadItemView(db: DbOrTx, item: ItemRow, ctx: ViewContext, 
       leadUnit: leadName,
       cooperatingUnits: cooperating,
       routingNote: item.routingNote ?? undefined,
-      leadSource: await leadSourceOf(db, item.id, ctx),
-      riskAssessment: await assessmentNoteOf(db, item.id),
+      leadSource,
+      riskAssessment,
       clocks: clockLines(views, ctx),
       footnote: views.some((c) => c.beyondCalendarData) ? '工作日历数据已用完，超出部分仅按周末计算，请管理员更新节假日数据' : undefined,
       nextStep: nextStep(item, leadName),
-      timeline: await timelineEntries(db, item, ctx),
+      timeline,
       baseValue: { item: item.id, v: item.version },
       version: item.version,
     },
