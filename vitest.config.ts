@@ -13,7 +13,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/faults/quick/**/*.test.ts'],
-          globalSetup: ['test/setup/postgres.ts'],
+          globalSetup: ['test/setup/build.ts', 'test/setup/postgres.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     name: 'e2e',
     include: ['test/e2e/**/*.e2e.ts'],
+    globalSetup: ['test/setup/build.ts'],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     name: 'faults',
     include: ['test/faults/slow/**/*.test.ts'],
-    globalSetup: ['test/setup/postgres.ts'],
+    globalSetup: ['test/setup/build.ts', 'test/setup/postgres.ts'],
     fileParallelism: false,
     testTimeout: 240_000,
     hookTimeout: 120_000,

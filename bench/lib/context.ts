@@ -111,7 +111,7 @@ export function appStarter(server: BenchServer, tempRoot: string, orgFile: strin
         logFile: path.join(tempRoot, 'logs', `${tag}.log`),
         logLevel,
       },
-      // One directory per child: the main thread and tsx's loader thread each write a profile.
+      // One directory per child (a worker thread, such as pino's, writes a profile of its own).
       profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, `${tag}-${new Date().toISOString().replace(/[:.]/g, '-')}`)}`] : [],
     );
 }

@@ -41,7 +41,7 @@ export class Bots {
   readonly started: BotProcess[] = [];
   constructor(readonly dataDir: string) {}
 
-  /** `node --import tsx src/main.ts` with only PATH, HOME, DATA_DIR, PORT=0 and LOG_LEVEL=warn. */
+  /** The bot as `npm start` runs it, with only PATH, HOME, DATA_DIR, PORT=0 and LOG_LEVEL=warn. */
   async start(): Promise<{ bot: BotProcess; port: number }> {
     const bot = startBotProcess({ DATA_DIR: this.dataDir, PORT: '0', LOG_LEVEL: 'warn' });
     this.started.push(bot);

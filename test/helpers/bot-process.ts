@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** package.json's start script, split into words: `node <flags> dist/src/main.js`. */
+const START = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
 
 export interface BotProcess {
   child: ChildProcess;
@@ -12,9 +16,14 @@ export interface BotProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs the bot the way `npm start` does, with only the variables given (no inherited settings). */
+/**
+ * Runs the bot the way `npm start` does, on the build the run's global setup made
+ * (test/setup/build.ts), with only the variables given (no inherited settings). node is started
+ * directly, not through npm, so a signal sent to the child reaches the bot itself.
+ */
 export function startBotProcess(env: Record<string, string>): BotProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  if (START[0] !== 'node') throw new Error(`package.json's start script no longer starts with node: ${START.join(' ')}`);
+  const child = spawn(process.execPath, START.slice(1), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
