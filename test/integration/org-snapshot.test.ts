@@ -64,6 +64,31 @@ describe('organisation snapshot', () => {
     expect((await unitsWithoutChat(test.db)).map((u) => u.code)).toEqual(['news']);
   });
 
+  it('two databases cloned from one template, with the same counter, are not mistaken for each other', async () => {
+    const twin = await createTestDatabase();
+    try {
+      // As many organisation writes as the first database had before its first read: same counter.
+      await twin.db.insert(units).values([{ code: 'health', name: '双胞胎卫健委', role: 'unit', fileChatId: 'oc_twin', updatedAt: AT }]);
+      await twin.db.insert(people).values([{ key: 'ou_t', openId: 'ou_t', name: '丙', updatedAt: AT }]);
+      await twin.db.insert(memberships).values({ unitCode: 'health', personKey: 'ou_t', role: 'liaison', updatedAt: AT });
+      const fresh = await createTestDatabase();
+      try {
+        await fresh.db.insert(units).values([{ code: 'health', name: '县卫健委', role: 'unit', fileChatId: 'oc_health', updatedAt: AT }]);
+        await fresh.db.insert(people).values([{ key: 'ou_a', openId: 'ou_a', name: '甲', updatedAt: AT }]);
+        await fresh.db.insert(memberships).values({ unitCode: 'health', personKey: 'ou_a', role: 'liaison', updatedAt: AT });
+        const [a, b] = [await orgSnapshot(fresh.db), await orgSnapshot(twin.db)];
+        expect(a.generation.split('@')[0]).toBe(b.generation.split('@')[0]);
+        expect((await findUnit(twin.db, 'health'))?.name).toBe('双胞胎卫健委');
+        expect((await findUnit(fresh.db, 'health'))?.name).toBe('县卫健委');
+        expect((await effectiveRoster(twin.db, 'health')).liaison).toEqual(['ou_t']);
+      } finally {
+        await fresh.drop();
+      }
+    } finally {
+      await twin.drop();
+    }
+  });
+
   it('a write by another process, which raises no notice here, is seen by the next transaction', async () => {
     // No notice reaches this process's callback when the write comes from a plain client.
     const generation = (await orgSnapshot(test.db)).generation;

@@ -33,10 +33,19 @@ function fromJson<T extends PgTable>(table: T, row: Record<string, unknown>): In
   return out as InferSelectModel<T>;
 }
 
+/**
+ * The counter, labelled with the database (its oid) and the server (when it started): databases
+ * cloned from one template, as the tests make, carry the same counter, and one process may meet
+ * several of them.
+ */
+const GENERATION = sql.raw(
+  `g.n::text || '@' || (select oid from pg_database where datname = current_database())::text || '@' || extract(epoch from pg_postmaster_start_time())::text`,
+);
+
 async function load(db: DbOrTx): Promise<OrgSnapshot> {
   // One statement, so one snapshot of the database: the rows are those of the generation read with them.
   const [row] = await db.execute<{ generation: string } & Record<'units' | 'people' | 'memberships' | 'oversight' | 'chatBindings' | 'rosterOverrides', Record<string, unknown>[]>>(sql`
-    select g.n::text as generation,
+    select ${GENERATION} as generation,
       (select coalesce(json_agg(t order by t.code), '[]') from units t) as units,
       (select coalesce(json_agg(t), '[]') from people t) as people,
       (select coalesce(json_agg(t), '[]') from memberships t) as memberships,
@@ -81,9 +90,9 @@ export async function orgSnapshot(db: DbOrTx): Promise<OrgSnapshot> {
   const inTransaction = db instanceof PgTransaction;
   const memo = inTransaction ? perTransaction.get(db) : undefined;
   if (memo) return memo;
-  const [current] = await db.execute<{ n: string }>(sql`select n::text as n from org_generation where id = 1`);
+  const [current] = await db.execute<{ generation: string }>(sql`select ${GENERATION} as generation from org_generation g where g.id = 1`);
   let snapshot = latest;
-  if (!snapshot || snapshot.generation !== current?.n) latest = snapshot = await load(db);
+  if (!snapshot || snapshot.generation !== current?.generation) latest = snapshot = await load(db);
   if (inTransaction) perTransaction.set(db, snapshot);
   return snapshot;
 }
