@@ -21,6 +21,12 @@ export interface BenchServer {
   admin(database: string): postgres.Sql;
   /** CPU milliseconds used by the server so far (embedded only: read from /proc). */
   cpuMs(): number | undefined;
+  /**
+   * Waits until the server has used under 5 % of a core for a second (autovacuum after the
+   * previous section's writes, backends of a killed app finishing), at most `boundMs`.
+   * Resolves with the time waited (0 where the server's CPU cannot be read).
+   */
+  quiet(boundMs: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -98,6 +104,18 @@ export async function startBenchServer(tempRoot: string): Promise<BenchServer> {
     },
     admin: (database) => postgres(withDatabase(adminUrl, database), { max: 1, onnotice: () => undefined, connection: { TimeZone: 'UTC' } }),
     cpuMs: () => (postmasterPid ? postgresCpuMs(postmasterPid) : undefined),
+    async quiet(boundMs) {
+      const started = performance.now();
+      if (!postmasterPid) return 0;
+      let last = postgresCpuMs(postmasterPid) ?? 0;
+      while (performance.now() - started < boundMs) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const now = postgresCpuMs(postmasterPid) ?? 0;
+        if (now - last < 50) break;
+        last = now;
+      }
+      return performance.now() - started;
+    },
     async stop() {
       try {
         // An embedded server goes away with its data directory; on someone else's server, drop ours.
