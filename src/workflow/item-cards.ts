@@ -1,6 +1,6 @@
 import { itemCard } from '../../cards/item.js';
 import type { Tx } from '../db/client.js';
-import { liveCardsOf, insertItemCard, setCardVersion, unitsOfItem, type ItemCardRow, type ItemRow } from '../db/queries/items.js';
+import { liveCardsOf, insertItemCard, setCardVersions, unitsOfItem, type ItemCardRow, type ItemRow } from '../db/queries/items.js';
 import {
   countyLeadersOverseeing,
   effectiveChatId,
@@ -70,18 +70,28 @@ export async function audiencesOf(tx: Tx, item: ItemRow): Promise<Audience[]> {
   return list.filter((audience) => !seen.has(audience.key) && seen.add(audience.key));
 }
 
+export interface SyncedCards {
+  /** Each audience's card. */
+  cards: Map<string, Record<string, unknown>>;
+  /** The clicked copy: the first of `clickedAmong` with a live copy. */
+  answered?: string;
+}
+
 /**
  * Sends the card to audiences that have none yet, and patches older copies to the item's version.
- * The copy that was just clicked (`answered`) is not patched: the click's answer carries its card.
- * Returns each audience's card, so the click handler can answer with it.
+ * The copy that was just clicked (the first of `clickedAmong` that has a live copy) is not
+ * patched: the click's answer carries its card, taken from the result.
  */
-export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, answered?: string): Promise<Map<string, Record<string, unknown>>> {
+export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, clickedAmong: readonly string[] = []): Promise<SyncedCards> {
   // Every change passes here, so the clocks and reminders move with the cards, in one transaction.
   const facts = await syncDeadlines(tx, item, ctx);
   const cards = new Map<string, Record<string, unknown>>();
   // Reads only, sent together: postgres.js pipelines them on the transaction's connection.
   const [audiences, liveCards, data] = await Promise.all([audiencesOf(tx, item), liveCardsOf(tx, item.id), loadItemView(tx, item, ctx, facts)]);
   const live = new Map(liveCards.map((card) => [card.audience, card]));
+  const answered = clickedAmong.find((audience) => live.has(audience));
+  // Older copies and their new cards, patched after the loop.
+  const stale: { copy: ItemCardRow; card: Record<string, unknown> }[] = [];
   // One read of the units for every copy's role and the unit list.
   const activeUnits = await listActiveUnits(tx);
   const roleOf = new Map(activeUnits.map((unit) => [unit.code, unit.role]));
@@ -103,7 +113,7 @@ export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, ans
         await enqueueOutbox(tx, `buzz:${sendKey}`, { kind: 'urgent', to: { sendKey, receiver: audience.key }, lane: audience.key, openIds: audience.buzz }, ctx.now);
       }
     } else if (existing.version < item.version) {
-      await patchCopy(tx, existing, card, item.version, ctx.now, existing.audience === answered);
+      stale.push({ copy: existing, card });
     }
   }
   // Copies whose audience no longer follows the item (e.g. the former lead unit) still show the
@@ -112,14 +122,19 @@ export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, ans
     if (existing.version >= item.version) continue;
     const card = itemCard(cardViewFor(data, item, 'observer'));
     cards.set(existing.audience, card);
-    await patchCopy(tx, existing, card, item.version, ctx.now, existing.audience === answered);
+    stale.push({ copy: existing, card });
   }
-  return cards;
+  // The patches, and every copy brought to the item's version in one statement, sent together
+  // once every card is built (a card that fails to build leaves no write in flight).
+  await Promise.all([
+    ...stale.map(({ copy, card }) => queuePatch(tx, copy, card, item.version, ctx.now, copy.audience === answered)),
+    setCardVersions(tx, stale.map(({ copy }) => copy.id), item.version),
+  ]);
+  return { cards, answered };
 }
 
-async function patchCopy(tx: Tx, copy: ItemCardRow, card: Record<string, unknown>, version: number, at: Date, answeredByClick: boolean) {
-  if (!answeredByClick) {
-    await enqueueOutbox(tx, `patch:${copy.id}:v${version}`, { kind: 'patch', to: { sendKey: copy.sendKey, receiver: copy.audience }, lane: copy.audience, card, version }, at);
-  }
-  await setCardVersion(tx, copy.id, version);
+/** The patch that brings an older copy to `version`; none for the copy the click's answer redraws. */
+async function queuePatch(tx: Tx, copy: ItemCardRow, card: Record<string, unknown>, version: number, at: Date, answeredByClick: boolean) {
+  if (answeredByClick) return;
+  await enqueueOutbox(tx, `patch:${copy.id}:v${version}`, { kind: 'patch', to: { sendKey: copy.sendKey, receiver: copy.audience }, lane: copy.audience, card, version }, at);
 }

@@ -90,8 +90,9 @@ export async function insertItemCard(db: DbOrTx, row: typeof itemCards.$inferIns
   await db.insert(itemCards).values(row);
 }
 
-export async function setCardVersion(db: DbOrTx, cardId: number, version: number): Promise<void> {
-  await db.update(itemCards).set({ version }).where(eq(itemCards.id, cardId));
+export async function setCardVersions(db: DbOrTx, cardIds: number[], version: number): Promise<void> {
+  if (cardIds.length === 0) return;
+  await db.update(itemCards).set({ version }).where(inArray(itemCards.id, cardIds));
 }
 
 /** The item's audit rows, oldest first: the timeline shown on cards and by `show`. */

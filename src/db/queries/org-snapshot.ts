@@ -71,8 +71,11 @@ async function load(db: DbOrTx): Promise<OrgSnapshot> {
 
 /** The last snapshot this process loaded; any transaction that reads its generation may use it. */
 let latest: OrgSnapshot | undefined;
-/** Per open transaction: the snapshot it has used, so it reads the generation once. */
-let perTransaction = new WeakMap<DbOrTx, OrgSnapshot>();
+/**
+ * Per open transaction: the snapshot it has used (the read in flight, so reads made together
+ * share it), so it reads the generation once.
+ */
+let perTransaction = new WeakMap<DbOrTx, Promise<OrgSnapshot>>();
 
 /**
  * Called for the notice every organisation write raises: a transaction that wrote (here, or in a
@@ -86,13 +89,21 @@ export function forgetOrgSnapshots(): void {
  * The organisation as `db` sees it. In a transaction: read once and kept until the transaction
  * (or any other on this process) writes an organisation table. Outside one: checked per call.
  */
-export async function orgSnapshot(db: DbOrTx): Promise<OrgSnapshot> {
-  const inTransaction = db instanceof PgTransaction;
-  const memo = inTransaction ? perTransaction.get(db) : undefined;
-  if (memo) return memo;
-  const [current] = await db.execute<{ generation: string }>(sql`select ${GENERATION} as generation from org_generation g where g.id = 1`);
+export function orgSnapshot(db: DbOrTx): Promise<OrgSnapshot> {
+  if (!(db instanceof PgTransaction)) return current(db);
+  let memo = perTransaction.get(db);
+  if (!memo) {
+    const memos = perTransaction;
+    memo = current(db);
+    memos.set(db, memo);
+    memo.catch(() => memos.delete(db));
+  }
+  return memo;
+}
+
+async function current(db: DbOrTx): Promise<OrgSnapshot> {
+  const [now] = await db.execute<{ generation: string }>(sql`select ${GENERATION} as generation from org_generation g where g.id = 1`);
   let snapshot = latest;
-  if (!snapshot || snapshot.generation !== current?.generation) latest = snapshot = await load(db);
-  if (inTransaction) perTransaction.set(db, snapshot);
+  if (!snapshot || snapshot.generation !== now?.generation) latest = snapshot = await load(db);
   return snapshot;
 }

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { can, type Action, type PermissionContext, type Role } from '../../domain/permissions.js';
 import { transition, type GuardContext, type ItemEvent, type ItemState } from '../../domain/lifecycle.js';
 import type { Tx } from '../../db/client.js';
-import { liveCardsOf, lockItem, unitsOfItem, updateItem, type ItemRow, type NewItemRow } from '../../db/queries/items.js';
+import { lockItem, unitsOfItem, updateItem, type ItemRow, type NewItemRow } from '../../db/queries/items.js';
 import { enqueueOutbox } from '../../db/queries/outbox.js';
 import type { CardResponse } from '../../inbound/handle.js';
 import type { Actor } from '../actor.js';
@@ -107,10 +107,8 @@ export async function saveItemChange(ctx: ActionContext, item: ItemRow, action: 
  * into its receipt), or with the clicked copy's new card.
  */
 export async function answer(ctx: ActionContext, item: ItemRow, toast: string, replaceWith?: Record<string, unknown>): Promise<CardResponse> {
-  const live = new Set((await liveCardsOf(ctx.tx, item.id)).map((copy) => copy.audience));
-  const clicked = replaceWith ? undefined : ctx.audiences.find((audience) => live.has(audience));
-  const cards = await syncItemCards(ctx.tx, item, ctx.view, clicked);
-  const card = replaceWith ?? (clicked ? cards.get(clicked) : undefined);
+  const { cards, answered } = await syncItemCards(ctx.tx, item, ctx.view, replaceWith ? [] : ctx.audiences);
+  const card = replaceWith ?? (answered ? cards.get(answered) : undefined);
   return { toast: { type: 'success', content: toast }, ...(card ? { card: { type: 'raw', data: card } } : {}) };
 }
 
