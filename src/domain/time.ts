@@ -83,9 +83,19 @@ function utcMs(f: LocalFields): number {
   return date.getTime();
 }
 
+/** The last answer of localParts: callers often ask twice for one instant (its date, then its time). */
+let lastParts: { ms: number; tz: string; parts: LocalParts } | undefined;
+
 export function localParts(instant: Date, tz: string): LocalParts {
   const ms = instant.getTime();
   if (Number.isNaN(ms)) throw new RangeError('localParts: invalid Date');
+  if (lastParts && lastParts.ms === ms && lastParts.tz === tz) return { ...lastParts.parts };
+  const parts = formatLocalParts(instant, ms, tz);
+  lastParts = { ms, tz, parts };
+  return { ...parts };
+}
+
+function formatLocalParts(instant: Date, ms: number, tz: string): LocalParts {
   const fields: Record<string, string> = {};
   for (const part of formatterFor(tz).formatToParts(instant)) fields[part.type] = part.value;
   const weekday = WEEKDAYS[fields.weekday ?? ''];
@@ -115,11 +125,26 @@ function offsetMs(ms: number, tz: string): number {
  */
 export function fromLocal(fields: LocalFields, tz: string): Date {
   const wall = utcMs(fields);
+  // Pure and asked again and again for the same few wall times (each night's quiet hours, for
+  // every step of every ladder): remembered per zone, a bounded number at a time.
+  const key = `${tz}|${wall}`;
+  const known = fromLocalMemo.get(key);
+  if (known !== undefined) return new Date(known);
+  const instant = fromLocalUncached(wall, tz);
+  if (fromLocalMemo.size >= FROM_LOCAL_MEMO_SIZE) fromLocalMemo.clear();
+  fromLocalMemo.set(key, instant);
+  return new Date(instant);
+}
+
+const FROM_LOCAL_MEMO_SIZE = 10_000;
+const fromLocalMemo = new Map<string, number>();
+
+function fromLocalUncached(wall: number, tz: string): number {
   const before = offsetMs(wall - DAY_MS, tz);
   const after = offsetMs(wall + DAY_MS, tz);
   const fits = [wall - before, wall - after].filter((t) => offsetMs(t, tz) === wall - t);
-  if (fits.length > 0) return new Date(Math.min(...fits));
-  return new Date(wall - before);
+  if (fits.length > 0) return Math.min(...fits);
+  return wall - before;
 }
 
 function pad(value: number, width: number): string {
