@@ -267,7 +267,17 @@ export class SandboxPage {
   }
 
   async screenshot(name: string, focus?: Locator): Promise<void> {
-    if (focus) await focus.scrollIntoViewIfNeeded();
+    // A card patched meanwhile is drawn again: the element found goes and its successor takes its
+    // place, so look again (the locator finds the new one).
+    for (let attempt = 1; focus; attempt += 1) {
+      try {
+        await focus.scrollIntoViewIfNeeded();
+        break;
+      } catch (error) {
+        if (attempt >= 5 || !/not attached to the DOM/.test(String(error))) throw error;
+        await delay(100);
+      }
+    }
     await this.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
   }
 
