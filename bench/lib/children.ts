@@ -1,7 +1,7 @@
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildForStart, startNodeArgs } from '../../scripts/npm-start.js';
 
 /** What a bench child (the app, the baseline, the sweeper) reports about itself. */
 export interface ChildStats {
@@ -41,15 +41,10 @@ let built = false;
  */
 function buildOnce(): void {
   if (built) return;
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  buildForStart();
   built = true;
 }
 
-/** The node flags of package.json's start script (e.g. the young generation's size). */
-function startScriptFlags(): string[] {
-  const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  return scripts.start!.split(/\s+/).filter((word) => word.startsWith('--'));
-}
 const live = new Set<ChildProcess>();
 let closed = false;
 
@@ -69,7 +64,7 @@ export async function startChild(name: 'app' | 'baseline' | 'sweeper', options: 
   buildOnce();
   const forkedAt = performance.now();
   const child = fork(path.join(root, 'dist', 'bench', 'processes', `${name}.js`), [], {
-    execArgv: [...startScriptFlags(), ...extraNodeArgs],
+    execArgv: [...startNodeArgs().filter((arg) => arg.startsWith('--')), ...extraNodeArgs],
     env: { ...process.env, BENCH_CHILD_OPTIONS: JSON.stringify(options) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,11 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { startNodeArgs } from '../../scripts/npm-start.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-
-/** package.json's start script, split into words: `node <flags> dist/src/main.js`. */
-const START = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
 
 export interface BotProcess {
   child: ChildProcess;
@@ -22,8 +19,7 @@ export interface BotProcess {
  * directly, not through npm, so a signal sent to the child reaches the bot itself.
  */
 export function startBotProcess(env: Record<string, string>): BotProcess {
-  if (START[0] !== 'node') throw new Error(`package.json's start script no longer starts with node: ${START.join(' ')}`);
-  const child = spawn(process.execPath, START.slice(1), {
+  const child = spawn(process.execPath, startNodeArgs(), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
