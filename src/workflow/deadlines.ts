@@ -45,36 +45,38 @@ export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Pr
     beyondCalendar: view.beyondCalendarData,
     updatedAt: ctx.now,
   }));
-  // One statement for all the item's clocks: each change of every item passes here.
-  if (rows.length > 0) {
-    await tx
-      .insert(clocks)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: [clocks.itemId, clocks.kind],
-        set: {
-          startsAt: sql`excluded.starts_at`,
-          dueAt: sql`excluded.due_at`,
-          extendedDueAt: sql`excluded.extended_due_at`,
-          metAt: sql`excluded.met_at`,
-          metBy: sql`excluded.met_by`,
-          beyondCalendar: sql`excluded.beyond_calendar`,
-          updatedAt: sql`excluded.updated_at`,
-          // A moved due time (an extension) is a new deadline: it may be noticed passing again.
-          lateNotedAt: sql`case when coalesce(clocks.extended_due_at, clocks.due_at) = coalesce(excluded.extended_due_at, excluded.due_at) then clocks.late_noted_at end`,
-        },
-      });
-  }
-
   // The answer and rectification clocks hang on the latest verification: a new one (不属实, or no
   // rectification) takes them away, and their rows must go too (reports, the sweeper's overdue
   // notices and the list read this table). Neither exists before a first verification.
   const gone = facts.verification ? VANISHING_CLOCKS.filter((kind) => !views.some((view) => view.kind === kind)) : [];
-  if (gone.length > 0) await tx.delete(clocks).where(and(eq(clocks.itemId, item.id), inArray(clocks.kind, gone)));
+  // Each change of every item passes here: one statement for all the item's clocks, the rows taken
+  // away, and the item's reminders read, sent together (they touch different rows).
+  const [, , existing] = await Promise.all([
+    rows.length > 0
+      ? tx
+          .insert(clocks)
+          .values(rows)
+          .onConflictDoUpdate({
+            target: [clocks.itemId, clocks.kind],
+            set: {
+              startsAt: sql`excluded.starts_at`,
+              dueAt: sql`excluded.due_at`,
+              extendedDueAt: sql`excluded.extended_due_at`,
+              metAt: sql`excluded.met_at`,
+              metBy: sql`excluded.met_by`,
+              beyondCalendar: sql`excluded.beyond_calendar`,
+              updatedAt: sql`excluded.updated_at`,
+              // A moved due time (an extension) is a new deadline: it may be noticed passing again.
+              lateNotedAt: sql`case when coalesce(clocks.extended_due_at, clocks.due_at) = coalesce(excluded.extended_due_at, excluded.due_at) then clocks.late_noted_at end`,
+            },
+          })
+      : undefined,
+    gone.length > 0 ? tx.delete(clocks).where(and(eq(clocks.itemId, item.id), inArray(clocks.kind, gone))) : undefined,
+    tx.select().from(reminders).where(eq(reminders.itemId, item.id)),
+  ]);
 
   if (ctx.calendar && views.some((view) => view.beyondCalendarData)) await warnCalendarRunOut(tx, item, ctx.calendar, ctx.now);
 
-  const existing = await tx.select().from(reminders).where(eq(reminders.itemId, item.id));
   const keep = new Set<number>();
   const live = CLOSED_STATES.has(item.state) ? [] : views.filter((view) => view.kind !== 'watch');
   for (const view of live) {
