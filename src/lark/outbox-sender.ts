@@ -18,7 +18,7 @@ import {
   type SendTarget,
 } from '../db/queries/outbox.js';
 import { LarkApiError, toLarkApiError, type LarkGateway, type Receiver } from './gateway.js';
-import { Pacer } from './pacer.js';
+import { Pacer, type PaceKeys } from './pacer.js';
 import { createdChatId, NotReadyError, receiverKey, receiverOfLane, resolveMessageId, resolveReceivers } from './recipients.js';
 
 /**
@@ -77,6 +77,10 @@ const REPLY_TARGET_GONE = new Set([230011, 230110]);
 /** Lark's uuid: ≤ 50 characters, the same for every retry of one delivery. */
 export function uuidFor(rowKey: string, receiver: string): string {
   return `yq${createHash('sha256').update(`${rowKey}|${receiver}`).digest('hex').slice(0, 40)}`;
+}
+
+function paceKeysOf(receiver: Receiver): PaceKeys {
+  return 'chatId' in receiver ? { chatId: receiver.chatId } : { openId: receiver.openId };
 }
 
 export function backoffMs(attempts: number): number {
@@ -202,8 +206,7 @@ export class OutboxSender {
    * progress) when the slot is far off, and says so. Pacing is real elapsed time, so it is not
    * written as a business-clock due time; the loop waits instead.
    */
-  private async paced(row: OutboxRow, progress: Progress, receiver: Receiver): Promise<boolean> {
-    const keys = 'chatId' in receiver ? { chatId: receiver.chatId } : { openId: receiver.openId };
+  private async paced(row: OutboxRow, progress: Progress, keys: PaceKeys): Promise<boolean> {
     for (;;) {
       const wait = this.pacer.tryTakeSpaced(keys, this.monotonic());
       if (wait === 0) return false;
@@ -224,7 +227,7 @@ export class OutboxSender {
     for (const receiver of receivers) {
       const key = receiverKey(receiver);
       if (key in progress.delivered || key in progress.failed) continue;
-      if (await this.paced(row, progress, receiver)) return 'paced';
+      if (await this.paced(row, progress, paceKeysOf(receiver))) return 'paced';
       try {
         const { messageId } = await gateway.send(receiver, message, uuidFor(row.key, key));
         progress.delivered[key] = messageId;
@@ -245,10 +248,10 @@ export class OutboxSender {
     return 'sent';
   }
 
-  /** Pacing for rows that live in one receiver's lane (replies, patches, buzzes). */
+  /** Pacing for rows that live in one receiver's lane (replies and buzzes: they post in it or notify its people). */
   private async pacedInLane(row: OutboxRow, progress: Progress): Promise<boolean> {
     const receiver = receiverOfLane(row.lane);
-    return receiver ? this.paced(row, progress, receiver) : false;
+    return receiver ? this.paced(row, progress, paceKeysOf(receiver)) : false;
   }
 
   private async deliverReply(row: OutboxRow, progress: Progress, log: Logger): Promise<Outcome> {
@@ -283,7 +286,7 @@ export class OutboxSender {
       log.debug({ version, applied }, 'card patch superseded by a newer version; dropped');
       return 'sent';
     }
-    if (await this.pacedInLane(row, { delivered: {}, failed: {} })) return 'paced';
+    if (await this.paced(row, { delivered: {}, failed: {} }, { message: copy })) return 'paced';
     await gateway.patchCard(await resolveMessageId(db, to), card);
     await markOutboxSent(db, row.id, clock.now(), { version });
     return 'sent';

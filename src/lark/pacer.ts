@@ -8,6 +8,8 @@ export interface PacerLimits {
   perUserPerSecond: number;
   appPerSecond: number;
   appPerMinute: number;
+  /** Patches of one message (Lark: 5/s per message; a patch is not a send, so no chat limit). */
+  perMessagePerSecond?: number;
   /** How long the app's minute is counted over: 61 s by default (see DEFAULT_PACER_LIMITS); Lark's own is 60 s. */
   minuteSpanMs?: number;
 }
@@ -16,13 +18,17 @@ export interface PacerLimits {
  * Under Lark's 5/5/50/1000. The app's calls are also spaced evenly (1000 / appPerSecond ms apart)
  * and its minute is counted over 61 s: Lark counts calls as they arrive, and a burst sent within a
  * second, or a call a hair after the minute, would arrive bunched. Chats and users keep a wider
- * margin: other bots in a group share its 5/s.
+ * margin: other bots in a group share its 5/s. A patch counts against its message's 5/s and the
+ * app's limits, not its chat's: Lark's per-group limit is on sending.
  */
-export const DEFAULT_PACER_LIMITS: PacerLimits = { perChatPerSecond: 4, perUserPerSecond: 4, appPerSecond: 47, appPerMinute: 1000 };
+export const DEFAULT_PACER_LIMITS: PacerLimits = { perChatPerSecond: 4, perUserPerSecond: 4, appPerSecond: 47, appPerMinute: 1000, perMessagePerSecond: 4 };
+const DEFAULT_PER_MESSAGE = 4;
 
 export interface PaceKeys {
   chatId?: string;
   openId?: string;
+  /** Any stable name of the message being patched. */
+  message?: string;
 }
 
 class Window {
@@ -56,6 +62,7 @@ export class Pacer {
   private readonly app: Window[];
   private readonly chats = new Map<string, Window>();
   private readonly users = new Map<string, Window>();
+  private readonly messages = new Map<string, Window>();
   private readonly spacingMs: number;
   private lastAppSlot = -Infinity;
 
@@ -68,6 +75,7 @@ export class Pacer {
     const windows = [...this.app];
     if (keys.chatId) windows.push(this.lookup(this.chats, keys.chatId, this.limits.perChatPerSecond));
     if (keys.openId) windows.push(this.lookup(this.users, keys.openId, this.limits.perUserPerSecond));
+    if (keys.message) windows.push(this.lookup(this.messages, keys.message, this.limits.perMessagePerSecond ?? DEFAULT_PER_MESSAGE));
     return windows;
   }
 
@@ -108,12 +116,12 @@ export class Pacer {
 
   /** How many chats and users are being tracked (memory stays bounded by prune). */
   get trackedKeys(): number {
-    return this.chats.size + this.users.size;
+    return this.chats.size + this.users.size + this.messages.size;
   }
 
   /** Forget idle per-chat and per-user windows so memory does not grow with every chat ever seen. */
   prune(now: number): void {
-    for (const map of [this.chats, this.users]) {
+    for (const map of [this.chats, this.users, this.messages]) {
       for (const [key, window] of map) {
         window.waitMs(now);
         if (window.idle) map.delete(key);

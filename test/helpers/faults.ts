@@ -37,14 +37,30 @@ export async function tableCounts(sql: Sql): Promise<Record<string, number>> {
   return counts;
 }
 
-/** Waits until every outbox row is sent or dead; returns the open count if the time ran out. */
-export async function waitForOutbox(sql: Sql, timeoutMs: number): Promise<number> {
+/**
+ * Waits until every outbox row is sent or dead; returns the open count if the time ran out, or if
+ * `stallMs` is given and no row was finished for that long (a backlog that keeps draining at
+ * Lark's pace is waited for; one that is stuck is not).
+ */
+export async function waitForOutbox(sql: Sql, timeoutMs: number, options: { stallMs?: number } = {}): Promise<number> {
   const deadline = performance.now() + timeoutMs;
+  let lastOpen = Infinity;
+  let movedAt = performance.now();
   for (;;) {
     const [row] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where sent_at is null and dead_at is null`;
-    if (row!.n === 0 || performance.now() > deadline) return row!.n;
+    const now = performance.now();
+    if (row!.n < lastOpen) [lastOpen, movedAt] = [row!.n, now];
+    if (row!.n === 0 || now > deadline || (options.stallMs !== undefined && now - movedAt > options.stallMs)) return row!.n;
     await sleep(200);
   }
+}
+
+/** The rows waitForOutbox still saw open, with why they wait (for a failing assertion's message). */
+export async function openOutboxRows(sql: Sql): Promise<string> {
+  const rows = await sql`
+    select id, kind, lane, key, attempts, next_attempt_at, claimed_until, last_error, now() as now
+    from outbox where sent_at is null and dead_at is null order by id limit 20`;
+  return JSON.stringify(rows, null, 1);
 }
 
 export interface PushedEvent {

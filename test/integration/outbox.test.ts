@@ -262,6 +262,26 @@ describe('outbox sender', () => {
     expect(sentAt).toEqual([0, 20, 40, 60, 80, 1000, 1020, 1040]);
   });
 
+  it('patches cards in a busy chat at their messages\' limit, not held to the chat\'s send rate', async () => {
+    await enqueueOutbox(db.db, 'busy-send', sendToChat('oc_patched', 'card'), T0);
+    for (let i = 0; i < 3; i += 1) {
+      await enqueueOutbox(db.db, `busy-patch-${i}`, { kind: 'patch', to: { messageId: `om_busy_${i}` }, lane: 'chat:oc_patched', card: { v: i }, version: 1 }, T0);
+    }
+    await enqueueOutbox(db.db, 'busy-send-2', sendToChat('oc_patched', 'card 2'), T0);
+    const s = sender({
+      pacer: new Pacer({ perChatPerSecond: 1, perUserPerSecond: 5, appPerSecond: 50, appPerMinute: 1000 }),
+    });
+    const startedAt = fakeTime;
+    const sentAt: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      expect(await s.sweep()).toMatchObject({ claimed: 1, sent: 1, paced: 0 });
+      sentAt.push(fakeTime - startedAt);
+    }
+    // The chat's one send a second holds back its next send, not the patches between them.
+    expect(sentAt).toEqual([0, 20, 40, 60, 1000]);
+    expect(lark.patches.slice(-3).map((patch) => patch.messageId)).toEqual(['om_busy_0', 'om_busy_1', 'om_busy_2']);
+  });
+
   it('gives the row back when its slot is further off than it may hold a row', async () => {
     for (let i = 0; i < 2; i += 1) await enqueueOutbox(db.db, `h${i}`, sendToChat('oc_slow', `${i}`), T0);
     const s = sender({

@@ -48,11 +48,23 @@ describe('Pacer', () => {
     expect(pacer.tryTake({ chatId: 'oc_a' }, 1000)).toBe(0);
   });
 
+  it('holds patches of one message to its own limit, apart from its chat\'s sends', () => {
+    const pacer = new Pacer({ ...limits, perChatPerSecond: 1, perMessagePerSecond: 2 });
+    expect(pacer.tryTake({ chatId: 'oc_a' }, 0)).toBe(0);
+    expect(pacer.tryTake({ chatId: 'oc_a' }, 10)).toBe(990);
+    // The chat is full for sends, yet its messages can still be patched, each up to its limit.
+    expect(pacer.tryTake({ message: 'om_1' }, 10)).toBe(0);
+    expect(pacer.tryTake({ message: 'om_1' }, 20)).toBe(0);
+    expect(pacer.tryTake({ message: 'om_1' }, 30)).toBe(980);
+    expect(pacer.tryTake({ message: 'om_2' }, 30)).toBe(0);
+  });
+
   it('forgets idle chats', () => {
     const pacer = new Pacer(limits);
     pacer.tryTake({ chatId: 'oc_a', openId: 'ou_a' }, 0);
     pacer.tryTake({ chatId: 'oc_b' }, 4500);
-    expect(pacer.trackedKeys).toBe(3);
+    pacer.tryTake({ message: 'om_a' }, 100);
+    expect(pacer.trackedKeys).toBe(4);
     pacer.prune(5000);
     expect(pacer.trackedKeys).toBe(1);
   });
