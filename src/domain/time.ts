@@ -96,6 +96,53 @@ export function localParts(instant: Date, tz: string): LocalParts {
 }
 
 function formatLocalParts(instant: Date, ms: number, tz: string): LocalParts {
+  const offset = steadyOffset(ms, tz);
+  return offset === undefined ? intlLocalParts(instant, ms, tz) : shiftedParts(ms + offset);
+}
+
+/**
+ * Intl is slow (a few µs a call, and every clock, ladder step and card asks), so the zone's offset
+ * is remembered per quarter hour of UTC: every real offset change falls on one, and a quarter
+ * whose two ends disagree (an odd historical change) is left to Intl, instant by instant.
+ */
+const OFFSET_SPAN_MS = 15 * 60_000;
+const OFFSET_MEMO_SIZE = 10_000;
+const offsetMemo = new Map<string, number>();
+
+function steadyOffset(ms: number, tz: string): number | undefined {
+  const span = Math.floor(ms / OFFSET_SPAN_MS);
+  const key = `${tz}|${span}`;
+  let offset = offsetMemo.get(key);
+  if (offset === undefined) {
+    const start = span * OFFSET_SPAN_MS;
+    const first = intlOffset(start, tz);
+    offset = first === intlOffset(start + OFFSET_SPAN_MS - 1, tz) ? first : Number.NaN;
+    if (offsetMemo.size >= OFFSET_MEMO_SIZE) offsetMemo.clear();
+    offsetMemo.set(key, offset);
+  }
+  return Number.isNaN(offset) ? undefined : offset;
+}
+
+function intlOffset(ms: number, tz: string): number {
+  return utcMs(intlLocalParts(new Date(ms), ms, tz)) - ms;
+}
+
+/** The fields of an instant already moved to local time, read as UTC. */
+function shiftedParts(localMs: number): LocalParts {
+  const local = new Date(localMs);
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    millisecond: local.getUTCMilliseconds(),
+    weekday: (((local.getUTCDay() + 6) % 7) + 1) as Weekday,
+  };
+}
+
+function intlLocalParts(instant: Date, ms: number, tz: string): LocalParts {
   const fields: Record<string, string> = {};
   for (const part of formatterFor(tz).formatToParts(instant)) fields[part.type] = part.value;
   const weekday = WEEKDAYS[fields.weekday ?? ''];

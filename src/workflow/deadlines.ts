@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { computeClocks, effectiveDue, type ClockView, type ItemFacts } from '../domain/clocks.js';
 import { ladderThroughNextRepeat, type ReminderStep } from '../domain/ladder.js';
 import type { Level } from '../domain/clocks.js';
+import { builtOnce } from '../db/built-once.js';
 import type { DbOrTx, Tx } from '../db/client.js';
 import type { ItemRow } from '../db/queries/items.js';
 import { clocks, items, reminders } from '../db/schema/index.js';
@@ -27,12 +28,16 @@ function metBy(view: ClockView): string | null {
  * Overdue repeats exist as rows only up to the next one to send; the sweeper adds each following
  * repeat when it sends one (reminder-sweep.ts).
  */
+const lockItemNoKeyUpdate = builtOnce((db) => db.select({ id: items.id }).from(items).where(eq(items.id, sql.placeholder('id'))).for('no key update'));
+const remindersOfItem = builtOnce((db) => db.select().from(reminders).where(eq(reminders.itemId, sql.placeholder('itemId'))));
+
 export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Promise<ItemFacts> {
   // The sweeper holds the item FOR SHARE while it sends a reminder and writes the next repeat. Taking
   // the item here first means that row is committed, and seen below, before we decide what to cancel
   // (otherwise a repeat written during a clock-stopping click would survive it).
-  await tx.select({ id: items.id }).from(items).where(eq(items.id, item.id)).for('no key update');
-  const facts = await loadFacts(tx, item);
+  // Sent together with the reads of the facts: the server runs a connection's statements in
+  // order, so the reads still happen once the lock is held, one round trip sooner.
+  const [, facts] = await Promise.all([lockItemNoKeyUpdate(tx, { id: item.id }), loadFacts(tx, item)]);
   const views = computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar });
   const rows = views.map((view) => ({
     itemId: item.id,
@@ -72,7 +77,7 @@ export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Pr
           })
       : undefined,
     gone.length > 0 ? tx.delete(clocks).where(and(eq(clocks.itemId, item.id), inArray(clocks.kind, gone))) : undefined,
-    tx.select().from(reminders).where(eq(reminders.itemId, item.id)),
+    remindersOfItem(tx, { itemId: item.id }),
   ]);
 
   if (ctx.calendar && views.some((view) => view.beyondCalendarData)) await warnCalendarRunOut(tx, item, ctx.calendar, ctx.now);

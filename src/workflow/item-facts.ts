@@ -2,9 +2,7 @@ import type { ItemFacts, Level } from '../domain/clocks.js';
 import type { Channel } from '../domain/channels.js';
 import type { DbOrTx } from '../db/client.js';
 import type { ItemRow } from '../db/queries/items.js';
-import { latestRectification, latestVerification, publicationsOf } from '../db/queries/records.js';
-import { extensions } from '../db/schema/index.js';
-import { asc, eq } from 'drizzle-orm';
+import { extensionsOf, latestRectification, latestVerification, publicationsOf } from '../db/queries/records.js';
 import type { ClockKind } from '../domain/clocks.js';
 
 /** Everything the clocks need about an item, from its row and its records. */
@@ -14,7 +12,7 @@ export async function loadFacts(db: DbOrTx, item: ItemRow): Promise<ItemFacts> {
     latestVerification(db, item.id),
     publicationsOf(db, item.id),
     latestRectification(db, item.id),
-    db.select().from(extensions).where(eq(extensions.itemId, item.id)).orderBy(asc(extensions.id)),
+    extensionsOf(db, item.id),
   ]);
   return {
     level: item.level as Level,

@@ -220,3 +220,45 @@ describe('clock times', () => {
     expect(atLocalClockTime(key, minutes, tz).toISOString()).toBe(expected);
   });
 });
+
+describe('localParts agrees with Intl at every instant (the remembered offsets are an optimisation only)', () => {
+  const intlParts = (instant: Date, tz: string) => {
+    const fields: Record<string, string> = {};
+    const format = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' });
+    for (const part of format.formatToParts(instant)) fields[part.type] = part.value;
+    const weekdays: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+    return { year: Number(fields.year), month: Number(fields.month), day: Number(fields.day), hour: Number(fields.hour), minute: Number(fields.minute), second: Number(fields.second), millisecond: ((instant.getTime() % 1000) + 1000) % 1000, weekday: weekdays[fields.weekday!] };
+  };
+  // Zones with summer time, half- and quarter-hour offsets, a 30-minute shift (Lord Howe), and
+  // local mean time before 1900 (offsets with seconds, changing at odd instants).
+  const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/St_Johns', 'Europe/Amsterdam', 'UTC'];
+
+  it('around each of the zone\'s offset changes, to the second, and at random instants 1850-2100', () => {
+    let seed = 20261128;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (const tz of zones) {
+      const instants: number[] = [];
+      for (let i = 0; i < 400; i += 1) instants.push(Date.UTC(1850, 0, 1) + Math.floor(random() * (Date.UTC(2100, 0, 1) - Date.UTC(1850, 0, 1))));
+      // Offset changes in 2024-2026 and 1890-1920, found week by week and pinned to the millisecond:
+      // the instants either side of each, and of the quarter hours around it.
+      const offset = (ms: number) => {
+        const p = intlParts(new Date(ms), tz);
+        return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second, p.millisecond) - ms;
+      };
+      for (const [from, to] of [[Date.UTC(2024, 0, 1), Date.UTC(2027, 0, 1)], [Date.UTC(1890, 0, 1), Date.UTC(1920, 0, 1)]] as const) {
+        for (let t = from; t < to; t += 7 * 86_400_000) {
+          let [low, high] = [t, t + 7 * 86_400_000];
+          if (offset(low) === offset(high)) continue;
+          while (high - low > 1) {
+            const middle = Math.floor((low + high) / 2);
+            if (offset(middle) === offset(low)) low = middle;
+            else high = middle;
+          }
+          const quarter = Math.floor(high / 900_000) * 900_000;
+          instants.push(low, high, high + 1, quarter - 1, quarter, quarter + 899_999, quarter + 900_000, high - 3_600_000, high + 3_600_000);
+        }
+      }
+      for (const ms of instants) expect(localParts(new Date(ms), tz), `${tz} at ${new Date(ms).toISOString()}`).toEqual(intlParts(new Date(ms), tz));
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { builtOnce } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
 import { auditLog, itemCards, items, itemUnits, refCounters } from '../schema/index.js';
 
@@ -29,14 +30,18 @@ export async function findItemByRef(db: DbOrTx, ref: string): Promise<ItemRow | 
   return row;
 }
 
+const itemByIdQuery = builtOnce((db) => db.select().from(items).where(eq(items.id, sql.placeholder('id'))));
+
 export async function findItemById(db: DbOrTx, id: number): Promise<ItemRow | undefined> {
-  const [row] = await db.select().from(items).where(eq(items.id, id));
+  const [row] = await itemByIdQuery(db, { id });
   return row;
 }
 
+const lockItemQuery = builtOnce((db) => db.select().from(items).where(eq(items.id, sql.placeholder('id'))).for('update'));
+
 /** Locks the item row for the rest of the transaction: concurrent clicks on one item take turns. */
 export async function lockItem(db: DbOrTx, id: number): Promise<ItemRow | undefined> {
-  const [row] = await db.select().from(items).where(eq(items.id, id)).for('update');
+  const [row] = await lockItemQuery(db, { id });
   return row;
 }
 
@@ -58,12 +63,16 @@ export interface ItemUnits {
   cooperating: string[];
 }
 
-export async function unitsOfItem(db: DbOrTx, itemId: number): Promise<ItemUnits> {
-  const rows = await db
+const activeItemUnitsQuery = builtOnce((db) =>
+  db
     .select()
     .from(itemUnits)
-    .where(and(eq(itemUnits.itemId, itemId), eq(itemUnits.active, true)))
-    .orderBy(asc(itemUnits.since), asc(itemUnits.unitCode));
+    .where(and(eq(itemUnits.itemId, sql.placeholder('itemId')), eq(itemUnits.active, true)))
+    .orderBy(asc(itemUnits.since), asc(itemUnits.unitCode)),
+);
+
+export async function unitsOfItem(db: DbOrTx, itemId: number): Promise<ItemUnits> {
+  const rows = await activeItemUnitsQuery(db, { itemId });
   return { lead: rows.find((r) => r.role === 'lead')?.unitCode, cooperating: rows.filter((r) => r.role === 'cooperating').map((r) => r.unitCode) };
 }
 
@@ -78,12 +87,16 @@ export async function setItemUnits(db: DbOrTx, itemId: number, next: ItemUnits, 
   }
 }
 
-export async function liveCardsOf(db: DbOrTx, itemId: number): Promise<ItemCardRow[]> {
-  return db
+const liveCardsQuery = builtOnce((db) =>
+  db
     .select()
     .from(itemCards)
-    .where(and(eq(itemCards.itemId, itemId), sql`${itemCards.movedAt} is null`))
-    .orderBy(asc(itemCards.id));
+    .where(and(eq(itemCards.itemId, sql.placeholder('itemId')), sql`${itemCards.movedAt} is null`))
+    .orderBy(asc(itemCards.id)),
+);
+
+export async function liveCardsOf(db: DbOrTx, itemId: number): Promise<ItemCardRow[]> {
+  return liveCardsQuery(db, { itemId });
 }
 
 export async function insertItemCard(db: DbOrTx, row: typeof itemCards.$inferInsert): Promise<void> {
@@ -97,8 +110,10 @@ export async function setCardVersions(db: DbOrTx, cardIds: number[], version: nu
 
 /** The item's audit rows, oldest first: the timeline shown on cards and by `show`. */
 export async function timelineOf(db: DbOrTx, itemId: number) {
-  return db.select().from(auditLog).where(eq(auditLog.itemId, itemId)).orderBy(asc(auditLog.at), asc(auditLog.id));
+  return timelineQuery(db, { itemId });
 }
+
+const timelineQuery = builtOnce((db) => db.select().from(auditLog).where(eq(auditLog.itemId, sql.placeholder('itemId'))).orderBy(asc(auditLog.at), asc(auditLog.id)));
 
 export interface ItemListFilter {
   states?: string[];

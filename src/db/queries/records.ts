@@ -1,13 +1,18 @@
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { builtOnce } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
-import { confirmations, consultations, disputes, drafts, handoverAcks, handovers, publications, rectifications, verifications } from '../schema/index.js';
+import { confirmations, consultations, disputes, drafts, extensions, handoverAcks, handovers, publications, rectifications, verifications } from '../schema/index.js';
 
 export type DraftRow = typeof drafts.$inferSelect;
 export type VerificationRow = typeof verifications.$inferSelect;
 export type PublicationRow = typeof publications.$inferSelect;
 
+const latestVerificationQuery = builtOnce((db) =>
+  db.select().from(verifications).where(eq(verifications.itemId, sql.placeholder('itemId'))).orderBy(desc(verifications.id)).limit(1),
+);
+
 export async function latestVerification(db: DbOrTx, itemId: number): Promise<VerificationRow | undefined> {
-  const [row] = await db.select().from(verifications).where(eq(verifications.itemId, itemId)).orderBy(desc(verifications.id)).limit(1);
+  const [row] = await latestVerificationQuery(db, { itemId });
   return row;
 }
 
@@ -15,12 +20,20 @@ export async function draftsOf(db: DbOrTx, itemId: number): Promise<DraftRow[]> 
   return db.select().from(drafts).where(eq(drafts.itemId, itemId)).orderBy(asc(drafts.version));
 }
 
+const publicationsQuery = builtOnce((db) =>
+  db.select().from(publications).where(eq(publications.itemId, sql.placeholder('itemId'))).orderBy(asc(publications.publishedAt)),
+);
+
 export async function publicationsOf(db: DbOrTx, itemId: number): Promise<PublicationRow[]> {
-  return db.select().from(publications).where(eq(publications.itemId, itemId)).orderBy(asc(publications.publishedAt));
+  return publicationsQuery(db, { itemId });
 }
 
+const latestRectificationQuery = builtOnce((db) =>
+  db.select().from(rectifications).where(eq(rectifications.itemId, sql.placeholder('itemId'))).orderBy(desc(rectifications.id)).limit(1),
+);
+
 export async function latestRectification(db: DbOrTx, itemId: number) {
-  const [row] = await db.select().from(rectifications).where(eq(rectifications.itemId, itemId)).orderBy(desc(rectifications.id)).limit(1);
+  const [row] = await latestRectificationQuery(db, { itemId });
   return row;
 }
 
@@ -58,4 +71,11 @@ export async function consultationsOf(db: DbOrTx, itemId: number) {
 export async function findConsultation(db: DbOrTx, id: number) {
   const [row] = await db.select().from(consultations).where(eq(consultations.id, id));
   return row;
+}
+
+const extensionsQuery = builtOnce((db) => db.select().from(extensions).where(eq(extensions.itemId, sql.placeholder('itemId'))).orderBy(asc(extensions.id)));
+
+/** The item's deadline extensions, oldest first. */
+export async function extensionsOf(db: DbOrTx, itemId: number) {
+  return extensionsQuery(db, { itemId });
 }
