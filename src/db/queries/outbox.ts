@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { builtOnce } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
 import { outbox } from '../schema/index.js';
 
@@ -149,18 +150,21 @@ export async function markOutboxDead(db: DbOrTx, id: number, at: Date, error: st
     .where(eq(outbox.id, id));
 }
 
-/** The newest version of a card already patched into a message (older patches are dropped). */
-export async function latestPatchedVersion(db: DbOrTx, copy: string): Promise<number | undefined> {
-  const [row] = await db
+const latestPatchedVersionQuery = builtOnce((db) =>
+  db
     .select({ version: sql<number | null>`max((${outbox.payload}->>'version')::int)` })
     .from(outbox)
-    .where(and(eq(outbox.kind, 'patch'), sql`${outbox.target}->>'copy' = ${copy}`, sql`${outbox.sentAt} is not null`));
+    .where(and(eq(outbox.kind, 'patch'), sql`${outbox.target}->>'copy' = ${sql.placeholder('copy')}`, sql`${outbox.sentAt} is not null`)),
+);
+
+/** The newest version of a card already patched into a message (older patches are dropped). */
+export async function latestPatchedVersion(db: DbOrTx, copy: string): Promise<number | undefined> {
+  const [row] = await latestPatchedVersionQuery(db, { copy });
   return row?.version ?? undefined;
 }
 
-/** A newer patch for the same message is waiting: this one can be skipped. */
-export async function newerPatchQueued(db: DbOrTx, copy: string, version: number): Promise<boolean> {
-  const rows = await db
+const newerPatchQuery = builtOnce((db) =>
+  db
     .select({ id: outbox.id })
     .from(outbox)
     .where(
@@ -168,12 +172,16 @@ export async function newerPatchQueued(db: DbOrTx, copy: string, version: number
         eq(outbox.kind, 'patch'),
         isNull(outbox.sentAt),
         isNull(outbox.deadAt),
-        sql`${outbox.target}->>'copy' = ${copy}`,
-        sql`(${outbox.payload}->>'version')::int > ${version}`,
+        sql`${outbox.target}->>'copy' = ${sql.placeholder('copy')}`,
+        sql`(${outbox.payload}->>'version')::int > ${sql.placeholder('version')}`,
       ),
     )
-    .limit(1);
-  return rows.length > 0;
+    .limit(1),
+);
+
+/** A newer patch for the same message is waiting: this one can be skipped. */
+export async function newerPatchQueued(db: DbOrTx, copy: string, version: number): Promise<boolean> {
+  return (await newerPatchQuery(db, { copy, version })).length > 0;
 }
 
 export async function findOutboxRow(db: DbOrTx, key: string): Promise<OutboxRow | undefined> {

@@ -49,5 +49,7 @@ export const outbox = pgTable(
   (t) => [
     uniqueIndex('outbox_key').on(t.key),
     index('outbox_open_lane').on(t.lane, t.id).where(sql`${t.sentAt} is null and ${t.deadAt} is null`),
+    // Each patch looks up the other patches of its message (the newest sent, a newer queued).
+    index('outbox_patch_copy').on(sql`(${t.target}->>'copy')`, t.id).where(sql`${t.kind} = 'patch'`),
   ],
 );

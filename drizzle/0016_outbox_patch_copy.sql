@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_patch_copy" ON "outbox" USING btree (("target"->>'copy'),"id") WHERE "outbox"."kind" = 'patch';
