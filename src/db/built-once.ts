@@ -10,8 +10,8 @@ interface Preparable<T> {
 }
 
 /** drizzle keeps the postgres.js client of a database or transaction on its session. */
-function clientOf(db: DbOrTx): unknown {
-  return (db as unknown as { session: { client: unknown } }).session.client;
+export function clientOf(db: DbOrTx): object {
+  return (db as unknown as { session: { client: object } }).session.client;
 }
 
 /**
@@ -27,7 +27,7 @@ export function builtOnce<V extends Record<string, unknown>, T>(build: (db: DbOr
   let template: PreparedStatement<T> | undefined;
   return (db, values) => {
     template ??= build(db).prepare('built-once');
-    const onConnection = Object.create(template) as PreparedStatement<T> & { client: unknown };
+    const onConnection = Object.create(template) as PreparedStatement<T> & { client: object };
     onConnection.client = clientOf(db);
     return onConnection.execute(values);
   };

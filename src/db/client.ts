@@ -2,9 +2,8 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres, { type Sql } from 'postgres';
 import { preparingClient } from './prepared-statements.js';
 import { ORG_CHANGED_NOTICE, forgetOrgSnapshots } from './queries/org-snapshot.js';
-import * as schema from './schema/index.js';
 
-export type Db = PostgresJsDatabase<typeof schema>;
+export type Db = PostgresJsDatabase;
 /** A transaction handle; queries take `Db | Tx` so a use case can compose them in one transaction. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
@@ -26,7 +25,9 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
     connection: { TimeZone: 'UTC', application_name: 'yuqing-bot' },
   });
   return {
-    db: drizzle(preparingClient(sql), { schema }),
+    // No schema: it only feeds drizzle's relational API (db.query.…), which the bot does not use,
+    // and drizzle builds that API again for every transaction and savepoint it opens.
+    db: drizzle(preparingClient(sql)),
     sql,
     close: () => sql.end({ timeout: 5 }),
   };

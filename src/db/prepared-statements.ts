@@ -24,7 +24,7 @@ type UnsafeOptions = Parameters<Unsafe>[2];
  */
 export function preparingClient(sql: Sql): Sql {
   return new Proxy(sql, {
-    get(target, key) {
+    get(target, key, wrapper: Sql) {
       if (key === 'unsafe') {
         const unsafe: Unsafe = (query, parameters, options) =>
           target.unsafe(query, parameters, { ...options, prepare: parameters !== undefined && parameters.length > 0 && parameters.length <= MAX_PREPARED_PARAMETERS } as UnsafeOptions);
@@ -34,10 +34,24 @@ export function preparingClient(sql: Sql): Sql {
         return (...args: unknown[]) => {
           const body = args.pop() as (client: Sql) => unknown;
           const open = Reflect.get(target, key, target) as (...a: unknown[]) => unknown;
-          return open.apply(target, [...args, (client: Sql) => body(preparingClient(client))]);
+          return open.apply(target, [
+            ...args,
+            (client: Sql) => {
+              const wrapped = preparingClient(client);
+              if (key === 'savepoint') outermost.set(wrapped, outermostClient(wrapper));
+              return body(wrapped);
+            },
+          ]);
         };
       }
       return Reflect.get(target, key, target) as unknown;
     },
   });
+}
+
+const outermost = new WeakMap<object, object>();
+
+/** The client of the transaction a savepoint's client belongs to (any other client: itself). */
+export function outermostClient(client: object): object {
+  return outermost.get(client) ?? client;
 }

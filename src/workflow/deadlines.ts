@@ -2,7 +2,9 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { computeClocks, effectiveDue, type ClockView, type ItemFacts } from '../domain/clocks.js';
 import { ladderThroughNextRepeat, type ReminderStep } from '../domain/ladder.js';
 import type { Level } from '../domain/clocks.js';
-import { builtOnce } from '../db/built-once.js';
+import type { Sql } from 'postgres';
+import { arrayLiteral } from '../db/array-literal.js';
+import { builtOnce, clientOf } from '../db/built-once.js';
 import type { DbOrTx, Tx } from '../db/client.js';
 import type { ItemRow } from '../db/queries/items.js';
 import { clocks, items, reminders } from '../db/schema/index.js';
@@ -31,6 +33,40 @@ function metBy(view: ClockView): string | null {
 const lockItemNoKeyUpdate = builtOnce((db) => db.select({ id: items.id }).from(items).where(eq(items.id, sql.placeholder('id'))).for('no key update'));
 const remindersOfItem = builtOnce((db) => db.select().from(reminders).where(eq(reminders.itemId, sql.placeholder('itemId'))));
 
+/**
+ * One statement for all of an item's clocks, whatever their number (arrays, one per column: the
+ * same text every time, prepared once per connection). A clock whose times have not changed is
+ * left as it is: no new row version for the clocks a click does not move.
+ */
+const UPSERT_CLOCKS = `
+  insert into clocks (item_id, kind, starts_at, due_at, extended_due_at, met_at, met_by, beyond_calendar, updated_at)
+  select $1::bigint, kind, starts_at, due_at, extended_due_at, met_at, met_by, beyond_calendar, $8::timestamptz
+  from unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::text[], $9::boolean[])
+    as t (kind, starts_at, due_at, extended_due_at, met_at, met_by, beyond_calendar)
+  on conflict (item_id, kind) do update set
+    starts_at = excluded.starts_at, due_at = excluded.due_at, extended_due_at = excluded.extended_due_at,
+    met_at = excluded.met_at, met_by = excluded.met_by, beyond_calendar = excluded.beyond_calendar,
+    updated_at = excluded.updated_at,
+    -- A moved due time (an extension) is a new deadline: it may be noticed passing again.
+    late_noted_at = case when coalesce(clocks.extended_due_at, clocks.due_at) = coalesce(excluded.extended_due_at, excluded.due_at) then clocks.late_noted_at end
+  where (clocks.starts_at, clocks.due_at, clocks.extended_due_at, clocks.met_at, clocks.met_by, clocks.beyond_calendar)
+    is distinct from (excluded.starts_at, excluded.due_at, excluded.extended_due_at, excluded.met_at, excluded.met_by, excluded.beyond_calendar)`;
+
+function upsertClocks(tx: Tx, itemId: number, views: ClockView[], now: Date) {
+  const column = (pick: (view: ClockView) => Date | string | boolean | null | undefined) => arrayLiteral(views.map(pick));
+  return (clientOf(tx) as Sql).unsafe(UPSERT_CLOCKS, [
+    itemId,
+    column((view) => view.kind),
+    column((view) => view.start),
+    column((view) => view.due),
+    column((view) => view.extendedDue),
+    column((view) => view.met?.at),
+    column((view) => metBy(view)),
+    now.toISOString(),
+    column((view) => view.beyondCalendarData),
+  ] as never[]);
+}
+
 export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Promise<ItemFacts> {
   // The sweeper holds the item FOR SHARE while it sends a reminder and writes the next repeat. Taking
   // the item here first means that row is committed, and seen below, before we decide what to cancel
@@ -39,17 +75,6 @@ export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Pr
   // order, so the reads still happen once the lock is held, one round trip sooner.
   const [, facts] = await Promise.all([lockItemNoKeyUpdate(tx, { id: item.id }), loadFacts(tx, item)]);
   const views = computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar });
-  const rows = views.map((view) => ({
-    itemId: item.id,
-    kind: view.kind,
-    startsAt: view.start,
-    dueAt: view.due,
-    extendedDueAt: view.extendedDue ?? null,
-    metAt: view.met?.at ?? null,
-    metBy: metBy(view),
-    beyondCalendar: view.beyondCalendarData,
-    updatedAt: ctx.now,
-  }));
   // The answer and rectification clocks hang on the latest verification: a new one (不属实, or no
   // rectification) takes them away, and their rows must go too (reports, the sweeper's overdue
   // notices and the list read this table). Neither exists before a first verification.
@@ -57,25 +82,7 @@ export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Pr
   // Each change of every item passes here: one statement for all the item's clocks, the rows taken
   // away, and the item's reminders read, sent together (they touch different rows).
   const [, , existing] = await Promise.all([
-    rows.length > 0
-      ? tx
-          .insert(clocks)
-          .values(rows)
-          .onConflictDoUpdate({
-            target: [clocks.itemId, clocks.kind],
-            set: {
-              startsAt: sql`excluded.starts_at`,
-              dueAt: sql`excluded.due_at`,
-              extendedDueAt: sql`excluded.extended_due_at`,
-              metAt: sql`excluded.met_at`,
-              metBy: sql`excluded.met_by`,
-              beyondCalendar: sql`excluded.beyond_calendar`,
-              updatedAt: sql`excluded.updated_at`,
-              // A moved due time (an extension) is a new deadline: it may be noticed passing again.
-              lateNotedAt: sql`case when coalesce(clocks.extended_due_at, clocks.due_at) = coalesce(excluded.extended_due_at, excluded.due_at) then clocks.late_noted_at end`,
-            },
-          })
-      : undefined,
+    views.length > 0 ? upsertClocks(tx, item.id, views, ctx.now) : undefined,
     gone.length > 0 ? tx.delete(clocks).where(and(eq(clocks.itemId, item.id), inArray(clocks.kind, gone))) : undefined,
     remindersOfItem(tx, { itemId: item.id }),
   ]);

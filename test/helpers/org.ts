@@ -59,7 +59,7 @@ people:
   ou_vice_wang: 王副县长
 `;
 
-export const silentLog = pino({ level: 'silent' });
+export const silentLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 export async function seedOrganisation(db: Db, at: Date, yaml = TEST_ORG_YAML) {
   const org = parseOrgText(yaml, 'test-org.yaml');

@@ -64,6 +64,24 @@ describe('organisation snapshot', () => {
     expect((await unitsWithoutChat(test.db)).map((u) => u.code)).toEqual(['news']);
   });
 
+  it('a savepoint uses its transaction\'s copy; one that wrote and rolled back leaves the transaction reading again', async () => {
+    await test.db.transaction(async (tx) => {
+      const copy = orgSnapshot(tx);
+      await tx.transaction(async (savepoint) => expect(orgSnapshot(savepoint)).toBe(copy));
+      await tx
+        .transaction(async (savepoint) => {
+          await bindUnitChatInTx(savepoint, { unitCode: 'health', chatId: 'oc_rolled_back', actor: 'ou_admin', at: AT });
+          expect(await effectiveChatId(savepoint, 'health')).toBe('oc_rolled_back');
+          savepoint.rollback();
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof Error) || !/rollback/i.test(error.message)) throw error;
+        });
+      expect(orgSnapshot(tx)).not.toBe(copy);
+      expect(await effectiveChatId(tx, 'health')).toBe('oc_health');
+    });
+  });
+
   it('two databases cloned from one template, with the same counter, are not mistaken for each other', async () => {
     const twin = await createTestDatabase();
     try {

@@ -1,6 +1,8 @@
 import { getTableColumns, sql, type InferSelectModel } from 'drizzle-orm';
 import { PgTransaction, type PgTable } from 'drizzle-orm/pg-core';
+import { clientOf } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
+import { outermostClient } from '../prepared-statements.js';
 import { chatBindings, memberships, oversight, people, rosterOverrides, units } from '../schema/index.js';
 
 /** Raised by every statement that writes an organisation table (migration 0015). */
@@ -73,9 +75,10 @@ async function load(db: DbOrTx): Promise<OrgSnapshot> {
 let latest: OrgSnapshot | undefined;
 /**
  * Per open transaction: the snapshot it has used (the read in flight, so reads made together
- * share it), so it reads the generation once.
+ * share it), so it reads the generation once. A transaction's is kept by its connection's client,
+ * and its savepoints use it too; one a savepoint read is its own, as the savepoint may roll back.
  */
-let perTransaction = new WeakMap<DbOrTx, Promise<OrgSnapshot>>();
+let perTransaction = new WeakMap<object, Promise<OrgSnapshot>>();
 
 /**
  * Called for the notice every organisation write raises: a transaction that wrote (here, or in a
@@ -91,12 +94,15 @@ export function forgetOrgSnapshots(): void {
  */
 export function orgSnapshot(db: DbOrTx): Promise<OrgSnapshot> {
   if (!(db instanceof PgTransaction)) return current(db);
-  let memo = perTransaction.get(db);
+  const client = clientOf(db);
+  const transaction = outermostClient(client);
+  const key = transaction === client ? client : db;
+  let memo = perTransaction.get(key) ?? perTransaction.get(transaction);
   if (!memo) {
     const memos = perTransaction;
     memo = current(db);
-    memos.set(db, memo);
-    memo.catch(() => memos.delete(db));
+    memos.set(key, memo);
+    memo.catch(() => memos.delete(key));
   }
   return memo;
 }
