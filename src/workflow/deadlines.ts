@@ -52,6 +52,8 @@ const UPSERT_CLOCKS = `
   where (clocks.starts_at, clocks.due_at, clocks.extended_due_at, clocks.met_at, clocks.met_by, clocks.beyond_calendar)
     is distinct from (excluded.starts_at, excluded.due_at, excluded.extended_due_at, excluded.met_at, excluded.met_by, excluded.beyond_calendar)`;
 
+const CANCEL_REMINDERS = `update reminders set status = 'cancelled' where id = any($1::bigint[]) and status = 'pending'`;
+
 function upsertClocks(tx: Tx, itemId: number, views: ClockView[], now: Date) {
   const column = (pick: (view: ClockView) => Date | string | boolean | null | undefined) => arrayLiteral(views.map(pick));
   return (clientOf(tx) as Sql).unsafe(UPSERT_CLOCKS, [
@@ -118,7 +120,7 @@ export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Pr
   }
   const stale = existing.filter((r) => r.status === 'pending' && !keep.has(r.id)).map((r) => r.id);
   // Rows inserted above are new ids, never in `existing`; only old pending rows can go stale.
-  if (stale.length > 0) await tx.update(reminders).set({ status: 'cancelled' }).where(and(inArray(reminders.id, stale), eq(reminders.status, 'pending')));
+  if (stale.length > 0) await (clientOf(tx) as Sql).unsafe(CANCEL_REMINDERS, [arrayLiteral(stale)]);
   // The card drawn next in the same change reads the same facts (item-cards.ts): load them once.
   return facts;
 }

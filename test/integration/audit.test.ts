@@ -28,6 +28,25 @@ describe('audit trail', () => {
     await db.drop();
   });
 
+  it('one entry or several: missing before/after are SQL NULL, values come back as they went in', async () => {
+    const value = { state: '已受理', quote: '他说"好"\\', list: [1, null, '二'], nested: { ok: true } };
+    await insertAuditEntries(db.db, [{ at: AT, actor: 'ou_one', action: 'test.one_empty' }]);
+    await insertAuditEntries(db.db, [{ at: AT, actor: 'ou_one', action: 'test.one_full', subject: 'x', before: value, after: 'text' }]);
+    await insertAuditEntries(db.db, [
+      { at: AT, actor: 'ou_many', action: 'test.many_empty' },
+      { at: AT, actor: 'ou_many', action: 'test.many_full', subject: 'x', before: value, after: 'text' },
+    ]);
+    const rows = await db.sql<{ action: string; before_null: boolean; after_null: boolean; before: unknown; after: unknown; subject: string | null }[]>`
+      select action, before is null as before_null, after is null as after_null, before, after, subject from audit_log where action like 'test.%' order by action`;
+    const byAction = new Map(rows.map((row) => [row.action, row]));
+    for (const action of ['test.one_empty', 'test.many_empty']) {
+      expect(byAction.get(action)).toMatchObject({ before_null: true, after_null: true, subject: null });
+    }
+    for (const action of ['test.one_full', 'test.many_full']) {
+      expect(byAction.get(action)).toMatchObject({ before_null: false, before: value, after: 'text', subject: 'x' });
+    }
+  });
+
   it('is append-only: the database refuses UPDATE, DELETE and TRUNCATE', async () => {
     await insertAuditEntries(db.db, [{ at: AT, actor: 'ou_x', action: 'test.append', subject: 'unit:health', after: { a: 1 } }]);
     expect(await serverError(db.db.update(auditLog).set({ actor: 'someone else' }))).toBe('audit_log is append-only (UPDATE refused)');

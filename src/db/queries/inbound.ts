@@ -1,6 +1,15 @@
 import { sql } from 'drizzle-orm';
+import { builtOnce } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
 import { inboundEvents } from '../schema/index.js';
+
+const recordQuery = builtOnce((db) =>
+  db
+    .insert(inboundEvents)
+    .values({ eventId: sql.placeholder('eventId'), messageId: sql.placeholder('messageId'), eventType: sql.placeholder('eventType'), receivedAt: sql.placeholder('receivedAt') })
+    .onConflictDoNothing()
+    .returning({ id: inboundEvents.id }),
+);
 
 /**
  * Records an event's dedupe keys in the caller's transaction. False means Lark delivered it before
@@ -12,11 +21,7 @@ export async function recordInboundEvent(
   eventType: string,
   at: Date,
 ): Promise<boolean> {
-  const rows = await db
-    .insert(inboundEvents)
-    .values({ eventId: keys.eventId, messageId: keys.messageId ?? null, eventType, receivedAt: at })
-    .onConflictDoNothing()
-    .returning({ id: inboundEvents.id });
+  const rows = await recordQuery(db, { eventId: keys.eventId, messageId: keys.messageId ?? null, eventType, receivedAt: at });
   return rows.length > 0;
 }
 
