@@ -1,3 +1,4 @@
+import type { Sql } from 'postgres';
 import type { DbOrTx } from './client.js';
 
 /** What drizzle's `.prepare(name)` gives: a statement built once, run with placeholder values. */
@@ -31,4 +32,12 @@ export function builtOnce<V extends Record<string, unknown>, T>(build: (db: DbOr
     onConnection.client = clientOf(db);
     return onConnection.execute(values);
   };
+}
+
+/**
+ * A statement of fixed text, run as it is on the given database or transaction (no drizzle): for
+ * hot statements drizzle can only build per call, such as ones taking arrays (see arrayLiteral).
+ */
+export function runFixed(db: DbOrTx, text: string, parameters: unknown[]): Promise<Record<string, unknown>[]> {
+  return (clientOf(db) as Sql).unsafe(text, parameters as never[]);
 }

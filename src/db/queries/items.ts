@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Sql } from 'postgres';
 import { arrayLiteral } from '../array-literal.js';
-import { builtOnce, clientOf } from '../built-once.js';
+import { builtOnce, runFixed } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
 import { auditLog, itemCards, items, itemUnits, refCounters } from '../schema/index.js';
 
@@ -108,7 +107,7 @@ export async function insertItemCard(db: DbOrTx, row: typeof itemCards.$inferIns
 export async function setCardVersions(db: DbOrTx, cardIds: number[], version: number): Promise<void> {
   if (cardIds.length === 0) return;
   // One text for any number of cards (an in-list would be a new statement per count).
-  await (clientOf(db) as Sql).unsafe('update item_cards set version = $1 where id = any($2::bigint[])', [version, arrayLiteral(cardIds)]);
+  await runFixed(db, 'update item_cards set version = $1 where id = any($2::bigint[])', [version, arrayLiteral(cardIds)]);
 }
 
 /** The item's audit rows, oldest first: the timeline shown on cards and by `show`. */
