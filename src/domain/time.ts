@@ -161,7 +161,7 @@ function intlLocalParts(instant: Date, ms: number, tz: string): LocalParts {
 
 /** Zone offset (local minus UTC) in ms at an instant. */
 function offsetMs(ms: number, tz: string): number {
-  return utcMs(localParts(new Date(ms), tz)) - ms;
+  return steadyOffset(ms, tz) ?? intlOffset(ms, tz);
 }
 
 /**

@@ -21,8 +21,8 @@ export interface PacerLimits {
  * margin: other bots in a group share its 5/s. A patch counts against its message's 5/s and the
  * app's limits, not its chat's: Lark's per-group limit is on sending.
  */
-export const DEFAULT_PACER_LIMITS: PacerLimits = { perChatPerSecond: 4, perUserPerSecond: 4, appPerSecond: 47, appPerMinute: 1000, perMessagePerSecond: 4 };
 const DEFAULT_PER_MESSAGE = 4;
+export const DEFAULT_PACER_LIMITS: PacerLimits = { perChatPerSecond: 4, perUserPerSecond: 4, appPerSecond: 47, appPerMinute: 1000, perMessagePerSecond: DEFAULT_PER_MESSAGE };
 
 export interface PaceKeys {
   chatId?: string;

@@ -39,8 +39,8 @@ const remindersOfItem = builtOnce((db) => db.select().from(reminders).where(eq(r
  */
 const UPSERT_CLOCKS = `
   insert into clocks (item_id, kind, starts_at, due_at, extended_due_at, met_at, met_by, beyond_calendar, updated_at)
-  select $1::bigint, kind, starts_at, due_at, extended_due_at, met_at, met_by, beyond_calendar, $8::timestamptz
-  from unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::text[], $9::boolean[])
+  select $1::bigint, kind, starts_at, due_at, extended_due_at, met_at, met_by, beyond_calendar, $9::timestamptz
+  from unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::boolean[])
     as t (kind, starts_at, due_at, extended_due_at, met_at, met_by, beyond_calendar)
   on conflict (item_id, kind) do update set
     starts_at = excluded.starts_at, due_at = excluded.due_at, extended_due_at = excluded.extended_due_at,
@@ -63,8 +63,8 @@ function upsertClocks(tx: Tx, itemId: number, views: ClockView[], now: Date) {
     column((view) => view.extendedDue),
     column((view) => view.met?.at),
     column((view) => metBy(view)),
-    now.toISOString(),
     column((view) => view.beyondCalendarData),
+    now.toISOString(),
   ]);
 }
 

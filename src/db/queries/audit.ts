@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
-import { builtOnce } from '../built-once.js';
-import { auditLog, securityEvents } from '../schema/index.js';
+import { arrayLiteral } from '../array-literal.js';
+import { runFixed } from '../built-once.js';
+import { securityEvents } from '../schema/index.js';
 import type { DbOrTx } from '../client.js';
 
 export interface AuditEntry {
@@ -13,41 +13,32 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-/** Most changes write one entry: that statement is built once. */
-const insertOneQuery = builtOnce((db) =>
-  db.insert(auditLog).values({
-    at: sql.placeholder('at'),
-    actor: sql.placeholder('actor'),
-    action: sql.placeholder('action'),
-    itemId: sql.placeholder('itemId'),
-    subject: sql.placeholder('subject'),
-    // As SQL, so a missing value is NULL (drizzle would encode a placeholder's null as JSON null).
-    before: sql`${sql.placeholder('before')}::jsonb`,
-    after: sql`${sql.placeholder('after')}::jsonb`,
-  }),
-);
+/**
+ * One text for any number of entries (arrays, one per column), prepared once per connection.
+ * `ordinality` keeps the entries' order in their ids: the timeline sorts equal times by id.
+ */
+const INSERT_ENTRIES = `
+  insert into audit_log (at, actor, action, item_id, subject, before, after)
+  select at, actor, action, item_id, subject, before::jsonb, after::jsonb
+  from unnest($1::timestamptz[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[])
+    with ordinality as t (at, actor, action, item_id, subject, before, after, n)
+  order by n`;
 
 const jsonOrNull = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
 
 /** Insert only: the table has no update or delete path here, and a trigger refuses them anyway. */
 export async function insertAuditEntries(db: DbOrTx, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  if (entries.length === 1) {
-    const [entry] = entries as [AuditEntry];
-    await insertOneQuery(db, { ...entry, itemId: entry.itemId ?? null, subject: entry.subject ?? null, before: jsonOrNull(entry.before), after: jsonOrNull(entry.after) });
-    return;
-  }
-  await db.insert(auditLog).values(
-    entries.map((entry) => ({
-      at: entry.at,
-      actor: entry.actor,
-      action: entry.action,
-      itemId: entry.itemId ?? null,
-      subject: entry.subject ?? null,
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-    })),
-  );
+  const column = (pick: (entry: AuditEntry) => Date | string | number | null | undefined) => arrayLiteral(entries.map(pick));
+  await runFixed(db, INSERT_ENTRIES, [
+    column((entry) => entry.at),
+    column((entry) => entry.actor),
+    column((entry) => entry.action),
+    column((entry) => entry.itemId),
+    column((entry) => entry.subject),
+    column((entry) => jsonOrNull(entry.before)),
+    column((entry) => jsonOrNull(entry.after)),
+  ]);
 }
 
 export interface SecurityEvent {
