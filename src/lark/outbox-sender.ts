@@ -5,11 +5,10 @@ import type { Db } from '../db/client.js';
 import {
   claimOutboxRows,
   enqueueOutbox,
-  latestPatchedVersion,
   markOutboxDead,
   markOutboxRetry,
   markOutboxSent,
-  newerPatchQueued,
+  patchStanding,
   releaseOutboxRow,
   saveOutboxProgress,
   type MessageRef,
@@ -280,8 +279,8 @@ export class OutboxSender {
     const { db, gateway, clock } = this.options;
     const { to, copy } = row.target as { to: MessageRef; copy: string };
     const { card, version } = row.payload as { card: Record<string, unknown>; version: number };
-    const applied = await latestPatchedVersion(db, copy);
-    if ((applied !== undefined && applied >= version) || (await newerPatchQueued(db, copy, version))) {
+    const { applied, newer } = await patchStanding(db, copy, version);
+    if ((applied !== undefined && applied >= version) || newer) {
       await markOutboxSent(db, row.id, clock.now(), { superseded: true });
       log.debug({ version, applied }, 'card patch superseded by a newer version; dropped');
       return 'sent';

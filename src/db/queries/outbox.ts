@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { builtOnce } from '../built-once.js';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { runFixed } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
 import { outbox } from '../schema/index.js';
 
@@ -150,38 +150,22 @@ export async function markOutboxDead(db: DbOrTx, id: number, at: Date, error: st
     .where(eq(outbox.id, id));
 }
 
-const latestPatchedVersionQuery = builtOnce((db) =>
-  db
-    .select({ version: sql<number | null>`max((${outbox.payload}->>'version')::int)` })
-    .from(outbox)
-    .where(and(eq(outbox.kind, 'patch'), sql`${outbox.target}->>'copy' = ${sql.placeholder('copy')}`, sql`${outbox.sentAt} is not null`)),
-);
+const PATCH_STANDING = `
+  select
+    (select max((payload->>'version')::int) from outbox
+      where kind = 'patch' and target->>'copy' = $1 and sent_at is not null) as applied,
+    exists (select 1 from outbox
+      where kind = 'patch' and target->>'copy' = $1 and sent_at is null and dead_at is null
+        and (payload->>'version')::int > $2) as newer`;
 
-/** The newest version of a card already patched into a message (older patches are dropped). */
-export async function latestPatchedVersion(db: DbOrTx, copy: string): Promise<number | undefined> {
-  const [row] = await latestPatchedVersionQuery(db, { copy });
-  return row?.version ?? undefined;
-}
-
-const newerPatchQuery = builtOnce((db) =>
-  db
-    .select({ id: outbox.id })
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.kind, 'patch'),
-        isNull(outbox.sentAt),
-        isNull(outbox.deadAt),
-        sql`${outbox.target}->>'copy' = ${sql.placeholder('copy')}`,
-        sql`(${outbox.payload}->>'version')::int > ${sql.placeholder('version')}`,
-      ),
-    )
-    .limit(1),
-);
-
-/** A newer patch for the same message is waiting: this one can be skipped. */
-export async function newerPatchQueued(db: DbOrTx, copy: string, version: number): Promise<boolean> {
-  return (await newerPatchQuery(db, { copy, version })).length > 0;
+/**
+ * Where a patch of `copy` at `version` stands among the message's other patches (one statement,
+ * on the index of a patch's message): the newest version already patched in, and whether a newer
+ * one is waiting. Either makes this patch unneeded.
+ */
+export async function patchStanding(db: DbOrTx, copy: string, version: number): Promise<{ applied?: number; newer: boolean }> {
+  const [row] = await runFixed(db, PATCH_STANDING, [copy, version]);
+  return { applied: (row?.applied as number | null) ?? undefined, newer: row?.newer === true };
 }
 
 export async function findOutboxRow(db: DbOrTx, key: string): Promise<OutboxRow | undefined> {
