@@ -22,6 +22,8 @@ import { loadWorkingCalendar } from './calendar/load.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { sweepReminders } from './scheduler/reminder-sweep.js';
 import { redrawOverdueCards } from './scheduler/overdue-cards.js';
+import { redrawQueuedCards } from './workflow/card-redraws.js';
+import type { ViewContext } from './workflow/item-view.js';
 import { finishWatches } from './scheduler/watch.js';
 import { escalateLeads } from './scheduler/leads.js';
 import { remindAssessments } from './scheduler/assessments.js';
@@ -99,6 +101,10 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
     if (sandbox) clock = sandbox.clock;
 
     let sender: OutboxSender | undefined;
+    const viewNow = (): ViewContext => ({ tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() });
+    // Older card copies are redrawn just before the sender claims its next rows.
+    const cardsLog = log.child({ component: 'cards' });
+    const refill = () => redrawQueuedCards(database.db, viewNow(), cardsLog);
     const inbound: InboundDeps = {
       db: database.db,
       clock,
@@ -128,7 +134,7 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       void resolvePeopleOpenIds(database.db, gateway, clock.now(), log).catch((error: unknown) =>
         log.warn({ err: error }, 'could not resolve people named by mobile or email; will try at the next start'),
       );
-      sender = new OutboxSender({ db: database.db, gateway, clock, log: log.child({ component: 'outbox' }) });
+      sender = new OutboxSender({ db: database.db, gateway, clock, log: log.child({ component: 'outbox' }), refill });
       sender.start();
       const running = sender;
       stops.push(() => running.stop());
@@ -173,10 +179,10 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       cron: '*/20 * * * * *',
       run: async () => {
         await sweepReminders({ db: database.db, clock, log: log.child({ component: 'reminders' }), tz: org.org.timezone, policy: org.org.policy });
-        await redrawOverdueCards(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'cards' }));
-        await finishWatches(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'watch' }));
-        await escalateLeads(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'leads' }));
-        await remindAssessments(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'assessments' }));
+        await redrawOverdueCards(database.db, viewNow(), cardsLog);
+        await finishWatches(database.db, viewNow(), log.child({ component: 'watch' }));
+        await escalateLeads(database.db, viewNow(), log.child({ component: 'leads' }));
+        await remindAssessments(database.db, viewNow(), log.child({ component: 'assessments' }));
         sender?.wake();
       },
     });
@@ -198,7 +204,7 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
     scheduler.add({
       name: 'repost-cards',
       cron: '7 * * * *',
-      run: () => repostAgingCards(database.db, { tz: org.org.timezone, policy: org.org.policy, calendar, now: clock.now() }, log.child({ component: 'cards' })),
+      run: () => repostAgingCards(database.db, viewNow(), cardsLog),
     });
     scheduler.add({
       name: 'retention',
@@ -225,7 +231,7 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
     if (sandbox) {
       // The bot talks to the stand-in through the real SDK client, its domain pointed here.
       const gateway = createLarkGateway(createLarkClient({ appId: sandbox.secrets.appId, appSecret: sandbox.secrets.appSecret, domain: baseUrl }, log));
-      sender = new OutboxSender({ db: database.db, gateway, clock, log: log.child({ component: 'outbox' }) });
+      sender = new OutboxSender({ db: database.db, gateway, clock, log: log.child({ component: 'outbox' }), refill });
       sender.start();
       const running = sender;
       stops.push(() => running.stop());

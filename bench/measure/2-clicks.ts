@@ -160,6 +160,11 @@ export async function measureClicks(ctx: BenchContext): Promise<void> {
     const latency = latencyOf(result);
     const processed = Math.max(1, done.rows);
     const cpuPerClick = cpuMsBetween(before, after) / processed;
+    // Kernel time is mostly the loopback socket writes to PostgreSQL and the HTTP answers.
+    ctx.details.clickCpuSplit = {
+      userMsPerClick: round((after.cpu.user - before.cpu.user) / 1000 / processed, 3),
+      systemMsPerClick: round((after.cpu.system - before.cpu.system) / 1000 / processed, 3),
+    };
     const throughput = done.rows / ((result.wallMs + done.waitedMs) / 1000);
     const baseline = ctx.baseline;
     const ratio = (value: number, base?: number) => (base && Number.isFinite(value) ? round(value / base) : undefined);

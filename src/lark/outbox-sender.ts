@@ -44,6 +44,11 @@ export interface OutboxSenderOptions {
    */
   holdMs?: number;
   batchSize?: number;
+  /**
+   * Runs before each claim and may queue rows to send (the app's card redraws): work that is best
+   * done as late as the sender can take it. A failure is logged; the sweep goes on.
+   */
+  refill?: () => Promise<unknown>;
   leaseMs?: number;
   deadAfterMs?: number;
   idleMs?: number;
@@ -114,7 +119,8 @@ export class OutboxSender {
 
   /** Claims one batch of lane heads and delivers them. */
   async sweep(): Promise<SweepResult> {
-    const { db, clock } = this.options;
+    const { db, clock, refill } = this.options;
+    if (refill) await refill().catch((error: unknown) => this.options.log.error({ err: error }, 'outbox refill failed'));
     const now = clock.now();
     const rows = await db.transaction((tx) => claimOutboxRows(tx, now, new Date(now.getTime() + this.leaseMs), this.batchSize));
     this.pacedWaitMs = Infinity;

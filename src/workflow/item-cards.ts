@@ -13,6 +13,8 @@ import {
 import { enqueueOutbox } from '../db/queries/outbox.js';
 import { units as unitsTable } from '../db/schema/index.js';
 import { and, eq } from 'drizzle-orm';
+import { queueCardRedraw } from '../db/queries/card-redraws.js';
+import type { ItemFacts } from '../domain/clocks.js';
 import { cardViewFor, loadItemView, type CardVariant, type ViewContext } from './item-view.js';
 import { syncDeadlines } from './deadlines.js';
 
@@ -71,41 +73,64 @@ export async function audiencesOf(tx: Tx, item: ItemRow): Promise<Audience[]> {
 }
 
 export interface SyncedCards {
-  /** Each audience's card. */
+  /** The cards drawn: new copies', and the clicked copy's. */
   cards: Map<string, Record<string, unknown>>;
   /** The clicked copy: the first of `clickedAmong` with a live copy. */
   answered?: string;
 }
 
+/** What drawing any copy of the item needs, read once per change. */
+interface Drawing {
+  audiences: Audience[];
+  /** Live copies by audience. */
+  live: Map<string, ItemCardRow>;
+  draw(audience: Pick<Audience, 'variant' | 'mention' | 'unitCode'>): Promise<Record<string, unknown>>;
+}
+
+async function prepareDrawing(tx: Tx, item: ItemRow, ctx: ViewContext, facts?: ItemFacts): Promise<Drawing> {
+  // Reads only, sent together: postgres.js pipelines them on the transaction's connection.
+  const [audiences, liveCards, data, activeUnits] = await Promise.all([audiencesOf(tx, item), liveCardsOf(tx, item.id), loadItemView(tx, item, ctx, facts), listActiveUnits(tx)]);
+  const roleOf = new Map(activeUnits.map((unit) => [unit.code, unit.role]));
+  // Only the news office's copy of an item without a lead unit offers the unit list.
+  const unitChoices = data.hasLead ? [] : activeUnits.filter((unit) => unit.role !== 'news_office').map((unit) => ({ code: unit.code, name: unit.name }));
+  return {
+    audiences,
+    live: new Map(liveCards.map((card) => [card.audience, card])),
+    async draw(audience) {
+      // (A deactivated unit still leading an item is not in the active list.)
+      const unitRole = audience.unitCode ? (roleOf.get(audience.unitCode) ?? (await findUnit(tx, audience.unitCode))?.role) : undefined;
+      return itemCard(cardViewFor(data, item, audience.variant, { mention: audience.mention, unitChoices, unitRole }));
+    },
+  };
+}
+
+/** Copies whose audience no longer follows the item (e.g. the former lead unit) still show the truth, without actions. */
+const FORMER_AUDIENCE = { variant: 'observer' } as const;
+
 /**
- * Sends the card to audiences that have none yet, and patches older copies to the item's version.
- * The copy that was just clicked (the first of `clickedAmong` that has a live copy) is not
- * patched: the click's answer carries its card, taken from the result.
+ * After a change: sends the card to audiences that have none yet, and draws the clicked copy (the
+ * first of `clickedAmong` that has a live copy), which the click's answer carries. The other older
+ * copies are left to the redraw queue (redrawItemCopies, after the commit, at the pace Lark takes
+ * patches): a click does not wait for them, and a burst of changes to one item is one redraw.
  */
 export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, clickedAmong: readonly string[] = []): Promise<SyncedCards> {
   // Every change passes here, so the clocks and reminders move with the cards, in one transaction.
   const facts = await syncDeadlines(tx, item, ctx);
-  const cards = new Map<string, Record<string, unknown>>();
-  // Reads only, sent together: postgres.js pipelines them on the transaction's connection.
-  const [audiences, liveCards, data] = await Promise.all([audiencesOf(tx, item), liveCardsOf(tx, item.id), loadItemView(tx, item, ctx, facts)]);
-  const live = new Map(liveCards.map((card) => [card.audience, card]));
+  const drawing = await prepareDrawing(tx, item, ctx, facts);
+  const live = new Map(drawing.live);
   const answered = clickedAmong.find((audience) => live.has(audience));
-  // Older copies and their new cards, patched after the loop.
-  const stale: { copy: ItemCardRow; card: Record<string, unknown> }[] = [];
-  // One read of the units for every copy's role and the unit list.
-  const activeUnits = await listActiveUnits(tx);
-  const roleOf = new Map(activeUnits.map((unit) => [unit.code, unit.role]));
-  // Only the news office's copy of an item without a lead unit offers the unit list.
-  const unitChoices = data.hasLead ? [] : activeUnits.filter((unit) => unit.role !== 'news_office').map((unit) => ({ code: unit.code, name: unit.name }));
-  for (const audience of audiences) {
-    // (A deactivated unit still leading an item is not in the active list.)
-    const unitRole = audience.unitCode ? (roleOf.get(audience.unitCode) ?? (await findUnit(tx, audience.unitCode))?.role) : undefined;
-    const view = cardViewFor(data, item, audience.variant, { mention: audience.mention, unitChoices, unitRole });
-    const card = itemCard(view);
-    cards.set(audience.key, card);
+  const cards = new Map<string, Record<string, unknown>>();
+  let answeredCopy: ItemCardRow | undefined;
+  let othersStale = false;
+  for (const audience of drawing.audiences) {
     const existing = live.get(audience.key);
     live.delete(audience.key);
-    if (!existing) {
+    if (audience.key === answered) {
+      cards.set(audience.key, await drawing.draw(audience));
+      if (existing!.version < item.version) answeredCopy = existing;
+    } else if (!existing) {
+      const card = await drawing.draw(audience);
+      cards.set(audience.key, card);
       const sendKey = `card:${item.id}:${audience.key}:${item.version}`;
       await enqueueOutbox(tx, sendKey, { kind: 'send', target: audience.target, message: { msgType: 'interactive', card } }, ctx.now);
       await insertItemCard(tx, { itemId: item.id, audience: audience.key, variant: audience.variant, unitCode: audience.unitCode ?? null, sendKey, version: item.version, sentAt: ctx.now });
@@ -113,28 +138,48 @@ export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, cli
         await enqueueOutbox(tx, `buzz:${sendKey}`, { kind: 'urgent', to: { sendKey, receiver: audience.key }, lane: audience.key, openIds: audience.buzz }, ctx.now);
       }
     } else if (existing.version < item.version) {
-      stale.push({ copy: existing, card });
+      othersStale = true;
     }
   }
-  // Copies whose audience no longer follows the item (e.g. the former lead unit) still show the
-  // truth, without actions.
   for (const existing of live.values()) {
     if (existing.version >= item.version) continue;
-    const card = itemCard(cardViewFor(data, item, 'observer'));
-    cards.set(existing.audience, card);
-    stale.push({ copy: existing, card });
+    if (existing.audience === answered) {
+      cards.set(existing.audience, await drawing.draw(FORMER_AUDIENCE));
+      answeredCopy = existing;
+    } else {
+      othersStale = true;
+    }
   }
-  // The patches, and every copy brought to the item's version in one statement, sent together
-  // once every card is built (a card that fails to build leaves no write in flight).
   await Promise.all([
-    ...stale.map(({ copy, card }) => queuePatch(tx, copy, card, item.version, ctx.now, copy.audience === answered)),
-    setCardVersions(tx, stale.map(({ copy }) => copy.id), item.version),
+    answeredCopy ? setCardVersions(tx, [answeredCopy.id], item.version) : undefined,
+    othersStale ? queueCardRedraw(tx, item.id, ctx.now) : undefined,
   ]);
   return { cards, answered };
 }
 
-/** The patch that brings an older copy to `version`; none for the copy the click's answer redraws. */
-async function queuePatch(tx: Tx, copy: ItemCardRow, card: Record<string, unknown>, version: number, at: Date, answeredByClick: boolean) {
-  if (answeredByClick) return;
-  await enqueueOutbox(tx, `patch:${copy.id}:v${version}`, { kind: 'patch', to: { sendKey: copy.sendKey, receiver: copy.audience }, lane: copy.audience, card, version }, at);
+/**
+ * Brings every older copy of the item to its version: patches drawn from the item as it is now,
+ * and the copies marked, in the caller's transaction (which holds the item). Returns the number
+ * of patches queued.
+ */
+export async function redrawItemCopies(tx: Tx, item: ItemRow, ctx: ViewContext): Promise<number> {
+  const drawing = await prepareDrawing(tx, item, ctx);
+  const live = new Map(drawing.live);
+  const stale: { copy: ItemCardRow; card: Record<string, unknown> }[] = [];
+  for (const audience of drawing.audiences) {
+    const existing = live.get(audience.key);
+    live.delete(audience.key);
+    if (existing && existing.version < item.version) stale.push({ copy: existing, card: await drawing.draw(audience) });
+  }
+  for (const existing of live.values()) {
+    if (existing.version < item.version) stale.push({ copy: existing, card: await drawing.draw(FORMER_AUDIENCE) });
+  }
+  // Sent together once every card is built (a card that fails to build leaves no write in flight).
+  await Promise.all([
+    ...stale.map(({ copy, card }) =>
+      enqueueOutbox(tx, `patch:${copy.id}:v${item.version}`, { kind: 'patch', to: { sendKey: copy.sendKey, receiver: copy.audience }, lane: copy.audience, card, version: item.version }, ctx.now),
+    ),
+    setCardVersions(tx, stale.map(({ copy }) => copy.id), item.version),
+  ]);
+  return stale.length;
 }

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { manualClock } from '../../src/clock.js';
+import type { Db } from '../../src/db/client.js';
+import { runFixed } from '../../src/db/built-once.js';
 import type { AppConfig } from '../../src/config.js';
 import { TEST_ORG_YAML, silentLog } from './org.js';
 
@@ -58,4 +60,15 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 500
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
+}
+
+/**
+ * Waits until no item waits for its older card copies to be redrawn: the app's outbox sender
+ * redraws them after each change, just before it claims rows to send.
+ */
+export async function cardsRedrawn(db: Db, timeoutMs = 5000): Promise<void> {
+  await eventually(async () => {
+    const [row] = await runFixed(db, 'select count(*)::int as n from card_redraws', []);
+    if (row!.n !== 0) throw new Error(`${String(row!.n)} items still wait for their card copies to be redrawn`);
+  }, timeoutMs);
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { findItemByRef } from '../../src/db/queries/items.js';
 import { auditLog, itemCards, outbox } from '../../src/db/schema/index.js';
 import { validateCard } from '../../src/lark/card-schema.js';
+import { cardsRedrawn } from '../helpers/app.js';
 import { useAppHarness } from '../helpers/harness.js';
 
 // Friday 27 November 2026, 10:00 in Asia/Shanghai: a general item's 认领 is due at 12:00.
@@ -29,11 +30,13 @@ describe('a clock passing its due time redraws the item cards', () => {
     await d.click('ou_health_liaison', { item: onTime.id, action: 'acknowledge' }, 'oc_health');
     const copies = await db.db.select().from(itemCards).where(eq(itemCards.itemId, late.id));
     expect(copies.length).toBeGreaterThanOrEqual(2); // the news office's and the unit's
+    await cardsRedrawn(db.db);
     const before = (await patchesOf(late.id)).length;
     const onTimeBefore = (await patchesOf(onTime.id)).length;
 
     harness.clock.set(new Date(AT.getTime() + 121 * MINUTE)); // 12:01
     await harness.app.runJobs();
+    await cardsRedrawn(db.db);
 
     const patches = (await patchesOf(late.id)).slice(before);
     expect(patches).toHaveLength(copies.length);

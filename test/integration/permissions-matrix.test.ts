@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { unitsOfItem } from '../../src/db/queries/items.js';
 import {
   auditLog,
+  cardRedraws,
   confirmations,
   consultations,
   disputes,
@@ -23,6 +24,7 @@ import type { CardResponse } from '../../src/inbound/handle.js';
 import { toInboundEvent } from '../../src/lark/events.js';
 import type { TestDatabase } from '../helpers/db.js';
 import { messageEvent } from '../helpers/lark-webhook.js';
+import { cardsRedrawn } from '../helpers/app.js';
 import { useAppHarness } from '../helpers/harness.js';
 
 /**
@@ -158,6 +160,7 @@ async function snapshotOf(db: TestDatabase, id: number) {
     handovers: await db.db.select().from(handovers).where(eq(handovers.itemId, id)).orderBy(asc(handovers.id)),
     consultations: await db.db.select().from(consultations).where(eq(consultations.itemId, id)).orderBy(asc(consultations.id)),
     outboxRows: count!.n,
+    redrawQueued: (await db.db.select().from(cardRedraws).where(eq(cardRedraws.itemId, id))).length > 0,
   };
 }
 type Snapshot = Awaited<ReturnType<typeof snapshotOf>>;
@@ -491,6 +494,8 @@ describe('DESIGN.md §2b: who may do what, every role × card action', () => {
   /** Clicks as `operator` and checks §2b's verdict: the effect when allowed; error, security event and no change when refused. */
   async function checkClick(key: string, spec: Spec, setup: Setup, operator: string, chatId: string, allowed: boolean) {
     const f = await fixtureFor(key, setup, allowed && !spec.reusable);
+    // The copies a setup step left behind are redrawn after it, by the sender: not this click's doing.
+    await cardsRedrawn(db.db);
     const before = await snapshotOf(db, f.id);
     const since = await lastSecurityId();
     const response = await d.click(operator, spec.value(f), chatId, spec.form ? { formValue: spec.form(f) } : {});

@@ -94,3 +94,19 @@ export const itemCards = pgTable(
     index('item_cards_item').on(t.itemId),
   ],
 );
+
+/**
+ * Items whose older card copies wait to be redrawn (DESIGN.md §5 Cards). A change leaves the other
+ * copies at their old version and queues the item here, once however many changes follow; the
+ * outbox sender redraws them from the item as it then is, as fast as Lark takes patches.
+ */
+export const cardRedraws = pgTable(
+  'card_redraws',
+  {
+    itemId: bigint('item_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => items.id),
+    queuedAt: timestamp('queued_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('card_redraws_queued').on(t.queuedAt, t.itemId)],
+);

@@ -1,0 +1,44 @@
+import { runFixed } from '../built-once.js';
+import type { DbOrTx } from '../client.js';
+
+/**
+ * The queue of items whose older card copies wait to be redrawn (schema: `card_redraws`). An item
+ * is in it at most once: a second change before the redraw adds nothing, and the redraw draws the
+ * item as it is by then.
+ */
+
+const QUEUE = 'insert into card_redraws (item_id, queued_at) values ($1, $2) on conflict (item_id) do nothing';
+const OLDEST = 'select item_id::float8 as id from card_redraws order by queued_at, item_id limit $1';
+const DEFER = 'update card_redraws set queued_at = $2 where item_id = $1';
+const TAKE = 'delete from card_redraws where item_id = $1 returning item_id';
+// Counting stops at the cap: the sender's open rows can run to thousands under load.
+const OPEN_PATCHES = `
+  select count(*)::int as n from (
+    select 1 from outbox where kind = 'patch' and sent_at is null and dead_at is null limit $1
+  ) open`;
+
+export async function queueCardRedraw(db: DbOrTx, itemId: number, at: Date): Promise<void> {
+  await runFixed(db, QUEUE, [itemId, at.toISOString()]);
+}
+
+/** The items waiting longest, oldest first. */
+export async function oldestCardRedraws(db: DbOrTx, limit: number): Promise<number[]> {
+  const rows = await runFixed(db, OLDEST, [limit]);
+  return rows.map((row) => row.id as number);
+}
+
+/** Takes the item off the queue; false when another redraw took it first. */
+export async function takeCardRedraw(db: DbOrTx, itemId: number): Promise<boolean> {
+  return (await runFixed(db, TAKE, [itemId])).length > 0;
+}
+
+/** Moves the item back in the queue (a redraw that failed is tried again later, not at every sweep). */
+export async function deferCardRedraw(db: DbOrTx, itemId: number, until: Date): Promise<void> {
+  await runFixed(db, DEFER, [itemId, until.toISOString()]);
+}
+
+/** Card patches not yet delivered, counted up to `cap`. */
+export async function openPatchCount(db: DbOrTx, cap: number): Promise<number> {
+  const [row] = await runFixed(db, OPEN_PATCHES, [cap]);
+  return (row?.n as number | undefined) ?? 0;
+}

@@ -1,0 +1,84 @@
+import { and, eq, inArray, like } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { enqueueOutbox } from '../../src/db/queries/outbox.js';
+import { findItemByRef } from '../../src/db/queries/items.js';
+import { cardRedraws, itemCards, outbox } from '../../src/db/schema/index.js';
+import { validateCard } from '../../src/lark/card-schema.js';
+import { DEFAULT_PATCH_BACKLOG, redrawQueuedCards } from '../../src/workflow/card-redraws.js';
+import { cardsRedrawn } from '../helpers/app.js';
+import { useAppHarness } from '../helpers/harness.js';
+import { silentLog } from '../helpers/org.js';
+
+const AT = new Date('2026-11-27T02:00:00Z');
+
+describe('older card copies are redrawn after the change, once per item, as fast as Lark takes patches', () => {
+  const { db, harness, d } = useAppHarness({ at: AT });
+  const view = () => ({ tz: 'Asia/Shanghai', policy: harness.app.org.org.policy, now: harness.clock.now() });
+
+  /**
+   * Patches the sender holds open and cannot send (their card was never sent): a full backlog, so
+   * the sender's redraws wait and the queue can be looked at between changes.
+   */
+  const fillBacklog = async () => {
+    for (let i = 0; i < DEFAULT_PATCH_BACKLOG; i += 1) {
+      await enqueueOutbox(db.db, `blocker:${i}`, { kind: 'patch', to: { sendKey: 'card:never-sent', receiver: `chat:oc_blocker_${i}` }, lane: `chat:oc_blocker_${i}`, card: {}, version: 1 }, AT);
+    }
+    await db.db.update(outbox).set({ deadAt: null }).where(like(outbox.key, 'blocker:%'));
+  };
+  const clearBacklog = () => db.db.update(outbox).set({ deadAt: AT }).where(like(outbox.key, 'blocker:%'));
+  const patchesOf = async (copyIds: number[]) =>
+    (await db.db.select().from(outbox).where(and(eq(outbox.kind, 'patch'), like(outbox.key, 'patch:%')))).filter((row) => copyIds.includes(Number(row.key.split(':')[1])));
+
+  it('a click answers with its own copy; the others are patched once each, drawn as the item is after every change since', async () => {
+    await d.say('ou_news_staff', '/yq new 医院停车收费乱\n部门: 卫健委', 'oc_news');
+    const item = (await findItemByRef(db.db, 'YQ-20261127-001'))!;
+    const copies = await db.db.select().from(itemCards).where(eq(itemCards.itemId, item.id));
+    expect(copies.map((copy) => copy.audience).sort()).toEqual(['chat:oc_health', 'chat:oc_news']);
+    await cardsRedrawn(db.db);
+    await fillBacklog();
+
+    const acknowledged = await d.click('ou_health_liaison', { item: item.id, action: 'acknowledge' }, 'oc_health');
+    expect(JSON.stringify(acknowledged.card?.data)).toContain('已认领');
+    const afterClick = new Map((await db.db.select().from(itemCards).where(eq(itemCards.itemId, item.id))).map((copy) => [copy.audience, copy.version]));
+    // The clicked copy is at the new version (its card went back with the answer); the other waits.
+    expect(afterClick.get('chat:oc_health')).toBe(item.version + 1);
+    expect(afterClick.get('chat:oc_news')).toBe(item.version);
+    expect(await db.db.select({ itemId: cardRedraws.itemId }).from(cardRedraws)).toEqual([{ itemId: item.id }]);
+    // The backlog is full: the queue waits, whoever calls.
+    expect(await redrawQueuedCards(db.db, view(), silentLog)).toBe(0);
+
+    await d.click('ou_health_liaison', { item: item.id, action: 'verify_submit' }, 'oc_health', { formValue: { outcome: 'true', findings: '属实', rectification: 'no' } });
+    // Two changes, one queue entry, no patch yet.
+    expect(await db.db.select({ itemId: cardRedraws.itemId }).from(cardRedraws)).toEqual([{ itemId: item.id }]);
+    expect(await patchesOf(copies.map((copy) => copy.id))).toEqual([]);
+
+    await clearBacklog();
+    await cardsRedrawn(db.db);
+    const latest = (await findItemByRef(db.db, item.ref))!;
+    const patches = await patchesOf(copies.map((copy) => copy.id));
+    // One patch per copy, at the latest version; none of the version in between.
+    expect(patches.map((row) => row.key).sort()).toEqual(copies.map((copy) => `patch:${copy.id}:v${latest.version}`).sort());
+    for (const row of patches) {
+      const card = (row.payload as { card: Record<string, unknown> }).card;
+      expect(JSON.stringify(card)).toContain('已核实');
+      expect(validateCard(card)).toMatchObject({ ok: true });
+    }
+    const versions = await db.db.select({ version: itemCards.version }).from(itemCards).where(inArray(itemCards.id, copies.map((copy) => copy.id)));
+    expect(versions).toEqual(copies.map(() => ({ version: latest.version })));
+  });
+
+  it('two redraws at once: one takes the item, the other finds it taken', async () => {
+    await d.say('ou_news_staff', '/yq new 学校食堂涨价\n部门: 卫健委', 'oc_news');
+    const item = (await findItemByRef(db.db, 'YQ-20261127-002'))!;
+    await cardsRedrawn(db.db);
+    await fillBacklog(); // holds the app's sender back; the two below allow a larger backlog
+    await d.click('ou_health_liaison', { item: item.id, action: 'acknowledge' }, 'oc_health');
+    const larger = { backlog: DEFAULT_PATCH_BACKLOG * 2 };
+    const counts = await Promise.all([redrawQueuedCards(db.db, view(), silentLog, larger), redrawQueuedCards(db.db, view(), silentLog, larger)]);
+    expect(counts.sort()).toEqual([0, 1]);
+    expect(await db.db.select().from(cardRedraws)).toEqual([]);
+    const [news] = await db.db.select().from(itemCards).where(and(eq(itemCards.itemId, item.id), eq(itemCards.audience, 'chat:oc_news')));
+    expect((await patchesOf([news!.id])).map((row) => row.key)).toEqual([`patch:${news!.id}:v${item.version + 1}`]);
+    await clearBacklog();
+  });
+});
