@@ -13,6 +13,7 @@ import type { WorkingCalendar } from '../domain/calendar.js';
 import type { Db, Tx } from '../db/client.js';
 import { insertSecurityEvent } from '../db/queries/audit.js';
 import { recordInboundEvent } from '../db/queries/inbound.js';
+import { orgSnapshot } from '../db/queries/org-snapshot.js';
 import { findNewsOfficeUnit, findUnit, unitsBoundToChat, unitsWithoutChat } from '../db/queries/organisation.js';
 import { enqueueOutbox, type OutgoingMessage } from '../db/queries/outbox.js';
 import { dedupeKeys, type InboundEvent } from '../lark/events.js';
@@ -49,7 +50,10 @@ export async function handleInbound(deps: InboundDeps, event: InboundEvent): Pro
   const at = deps.clock.now();
   let response: CardResponse = {};
   const fresh = await deps.db.transaction(async (tx) => {
-    if (!(await recordInboundEvent(tx, dedupeKeys(event), event.type, at))) return false;
+    // A command or a click looks at the organisation first: its read goes out with the dedupe
+    // insert, one round trip for the two (wasted only on a duplicate delivery).
+    const [recorded] = await Promise.all([recordInboundEvent(tx, dedupeKeys(event), event.type, at), event.type === 'card_action' || event.type === 'message' ? orgSnapshot(tx) : undefined]);
+    if (!recorded) return false;
     response = await dispatch(deps, tx, event, at, log);
     return true;
   });

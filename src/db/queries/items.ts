@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import { arrayLiteral } from '../array-literal.js';
-import { builtOnce, runFixed } from '../built-once.js';
+import { builtOnce, clientOf, runFixed } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
 import { auditLog, itemCards, items, itemUnits, refCounters } from '../schema/index.js';
 
@@ -72,12 +73,37 @@ const activeItemUnitsQuery = builtOnce((db) =>
     .orderBy(asc(itemUnits.since), asc(itemUnits.unitCode)),
 );
 
-export async function unitsOfItem(db: DbOrTx, itemId: number): Promise<ItemUnits> {
+async function readUnitsOfItem(db: DbOrTx, itemId: number): Promise<ItemUnits> {
   const rows = await activeItemUnitsQuery(db, { itemId });
   return { lead: rows.find((r) => r.role === 'lead')?.unitCode, cooperating: rows.filter((r) => r.role === 'cooperating').map((r) => r.unitCode) };
 }
 
+/**
+ * Per transaction (or savepoint: its own client), the units read so far: a change asks for them
+ * several times (the roles check, the card's audiences, the card itself). setItemUnits, the one
+ * writer, drops every transaction's, so one that wrote (or whose savepoint wrote) reads again.
+ */
+let unitsRead = new WeakMap<object, Map<number, Promise<ItemUnits>>>();
+
+export async function unitsOfItem(db: DbOrTx, itemId: number): Promise<ItemUnits> {
+  if (!(db instanceof PgTransaction)) return readUnitsOfItem(db, itemId);
+  const client = clientOf(db);
+  let read = unitsRead.get(client);
+  if (!read) unitsRead.set(client, (read = new Map()));
+  let units = read.get(itemId);
+  if (!units) {
+    const reads = read;
+    units = readUnitsOfItem(db, itemId);
+    reads.set(itemId, units);
+    units.catch(() => reads.delete(itemId));
+  }
+  const { lead, cooperating } = await units;
+  // A copy each: callers may change what they get.
+  return { lead, cooperating: [...cooperating] };
+}
+
 export async function setItemUnits(db: DbOrTx, itemId: number, next: ItemUnits, at: Date): Promise<void> {
+  unitsRead = new WeakMap();
   await db.update(itemUnits).set({ active: false }).where(eq(itemUnits.itemId, itemId));
   const rows = [
     ...(next.lead ? [{ itemId, unitCode: next.lead, role: 'lead', active: true, since: at }] : []),
@@ -86,6 +112,8 @@ export async function setItemUnits(db: DbOrTx, itemId: number, next: ItemUnits, 
   for (const row of rows) {
     await db.insert(itemUnits).values(row).onConflictDoUpdate({ target: [itemUnits.itemId, itemUnits.unitCode, itemUnits.role], set: { active: true, since: at } });
   }
+  // Again: a read made meanwhile may have seen the change half done.
+  unitsRead = new WeakMap();
 }
 
 const liveCardsQuery = builtOnce((db) =>

@@ -1,6 +1,6 @@
 import { getTableColumns, sql, type InferSelectModel } from 'drizzle-orm';
 import { PgTransaction, type PgTable } from 'drizzle-orm/pg-core';
-import { clientOf } from '../built-once.js';
+import { clientOf, runFixed } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
 import { outermostClient } from '../prepared-statements.js';
 import { chatBindings, memberships, oversight, people, rosterOverrides, units } from '../schema/index.js';
@@ -40,9 +40,10 @@ function fromJson<T extends PgTable>(table: T, row: Record<string, unknown>): In
  * cloned from one template, as the tests make, carry the same counter, and one process may meet
  * several of them.
  */
-const GENERATION = sql.raw(
-  `g.n::text || '@' || (select oid from pg_database where datname = current_database())::text || '@' || extract(epoch from pg_postmaster_start_time())::text`,
-);
+const GENERATION_TEXT = `g.n::text || '@' || (select oid from pg_database where datname = current_database())::text || '@' || extract(epoch from pg_postmaster_start_time())::text`;
+const GENERATION = sql.raw(GENERATION_TEXT);
+/** Read by every transaction that looks at the organisation: a parameter, so it is prepared once per connection. */
+const CURRENT_GENERATION = `select ${GENERATION_TEXT} as generation from org_generation g where g.id = $1`;
 
 async function load(db: DbOrTx): Promise<OrgSnapshot> {
   // One statement, so one snapshot of the database: the rows are those of the generation read with them.
@@ -108,7 +109,7 @@ export function orgSnapshot(db: DbOrTx): Promise<OrgSnapshot> {
 }
 
 async function current(db: DbOrTx): Promise<OrgSnapshot> {
-  const [now] = await db.execute<{ generation: string }>(sql`select ${GENERATION} as generation from org_generation g where g.id = 1`);
+  const [now] = await runFixed(db, CURRENT_GENERATION, [1]);
   let snapshot = latest;
   if (!snapshot || snapshot.generation !== now?.generation) latest = snapshot = await load(db);
   return snapshot;
