@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
-import { deferCardRedraw, oldestCardRedraws, openPatchCount, takeCardRedraw } from '../db/queries/card-redraws.js';
+import { deferCardRedraw, oldestCardRedraws, takeCardRedraw } from '../db/queries/card-redraws.js';
 import { lockItem } from '../db/queries/items.js';
 import { redrawItemCopies } from './item-cards.js';
 import type { ViewContext } from './item-view.js';
@@ -26,10 +26,7 @@ const RETRY_AFTER_MS = 60_000;
  * before each sweep. Returns the number of items redrawn.
  */
 export async function redrawQueuedCards(db: Db, view: ViewContext, log: Logger, options: RedrawOptions = {}): Promise<number> {
-  const backlog = options.backlog ?? DEFAULT_PATCH_BACKLOG;
-  const room = backlog - (await openPatchCount(db, backlog));
-  if (room <= 0) return 0;
-  const itemIds = await oldestCardRedraws(db, Math.min(room, options.batch ?? DEFAULT_REDRAW_BATCH));
+  const itemIds = await oldestCardRedraws(db, options.batch ?? DEFAULT_REDRAW_BATCH, options.backlog ?? DEFAULT_PATCH_BACKLOG);
   let redrawn = 0;
   for (const itemId of itemIds) {
     try {

@@ -8,22 +8,26 @@ import type { DbOrTx } from '../client.js';
  */
 
 const QUEUE = 'insert into card_redraws (item_id, queued_at) values ($1, $2) on conflict (item_id) do nothing';
-const OLDEST = 'select item_id::float8 as id from card_redraws order by queued_at, item_id limit $1';
+// Room is what the cap leaves once the undelivered patches are counted (counting stops at the cap:
+// the sender's open rows can run to thousands under load). One statement, as the sender asks before
+// every claim.
+const OLDEST_WITH_ROOM = `
+  select item_id::float8 as id from card_redraws order by queued_at, item_id
+  limit least($1::int, $2::int - (
+    select count(*)::int from (select 1 from outbox where kind = 'patch' and sent_at is null and dead_at is null limit $2) open))`;
 const DEFER = 'update card_redraws set queued_at = $2 where item_id = $1';
 const TAKE = 'delete from card_redraws where item_id = $1 returning item_id';
-// Counting stops at the cap: the sender's open rows can run to thousands under load.
-const OPEN_PATCHES = `
-  select count(*)::int as n from (
-    select 1 from outbox where kind = 'patch' and sent_at is null and dead_at is null limit $1
-  ) open`;
 
 export async function queueCardRedraw(db: DbOrTx, itemId: number, at: Date): Promise<void> {
   await runFixed(db, QUEUE, [itemId, at.toISOString()]);
 }
 
-/** The items waiting longest, oldest first. */
-export async function oldestCardRedraws(db: DbOrTx, limit: number): Promise<number[]> {
-  const rows = await runFixed(db, OLDEST, [limit]);
+/**
+ * The items waiting longest, oldest first: at most `limit`, and no more than `backlog` less the
+ * card patches not yet delivered.
+ */
+export async function oldestCardRedraws(db: DbOrTx, limit: number, backlog: number): Promise<number[]> {
+  const rows = await runFixed(db, OLDEST_WITH_ROOM, [limit, backlog]);
   return rows.map((row) => row.id as number);
 }
 
@@ -35,10 +39,4 @@ export async function takeCardRedraw(db: DbOrTx, itemId: number): Promise<boolea
 /** Moves the item back in the queue (a redraw that failed is tried again later, not at every sweep). */
 export async function deferCardRedraw(db: DbOrTx, itemId: number, until: Date): Promise<void> {
   await runFixed(db, DEFER, [itemId, until.toISOString()]);
-}
-
-/** Card patches not yet delivered, counted up to `cap`. */
-export async function openPatchCount(db: DbOrTx, cap: number): Promise<number> {
-  const [row] = await runFixed(db, OPEN_PATCHES, [cap]);
-  return (row?.n as number | undefined) ?? 0;
 }

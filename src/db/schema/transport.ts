@@ -51,5 +51,7 @@ export const outbox = pgTable(
     index('outbox_open_lane').on(t.lane, t.id).where(sql`${t.sentAt} is null and ${t.deadAt} is null`),
     // Each patch looks up the other patches of its message (the newest sent, a newer queued).
     index('outbox_patch_copy').on(sql`(${t.target}->>'copy')`, t.id).where(sql`${t.kind} = 'patch'`),
+    // The card redraws count the patches still to send before every claim (card-redraws.ts).
+    index('outbox_open_patches').on(t.id).where(sql`${t.kind} = 'patch' and ${t.sentAt} is null and ${t.deadAt} is null`),
   ],
 );

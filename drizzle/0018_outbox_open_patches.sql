@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_open_patches" ON "outbox" USING btree ("id") WHERE "outbox"."kind" = 'patch' and "outbox"."sent_at" is null and "outbox"."dead_at" is null;
