@@ -36,3 +36,12 @@ export async function auditedChangeInTx<T>(tx: Tx, meta: ChangeMeta, mutate: (tx
   await insertAuditEntries(tx, rows);
   return outcome.value;
 }
+
+/**
+ * A change whose audit row is known before it is written (the caller holds the row it changes):
+ * the write and the audit row go out together, one round trip, in the caller's transaction.
+ */
+export async function auditedWriteInTx<T>(tx: Tx, meta: ChangeMeta, audit: { before: unknown; after: unknown }, write: (tx: Tx) => Promise<T>): Promise<T> {
+  const [value] = await Promise.all([write(tx), insertAuditEntries(tx, [{ ...meta, ...audit }])]);
+  return value;
+}

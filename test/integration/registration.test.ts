@@ -5,7 +5,7 @@ import { toInboundEvent } from '../../src/lark/events.js';
 import { auditLog, items, itemCards, securityEvents } from '../../src/db/schema/index.js';
 import { findItemByRef, unitsOfItem } from '../../src/db/queries/items.js';
 import { cardActionEvent, messageEvent } from '../helpers/lark-webhook.js';
-import { eventually } from '../helpers/app.js';
+import { cardsRedrawn, eventually } from '../helpers/app.js';
 import { useAppHarness } from '../helpers/harness.js';
 
 const AT = new Date('2026-11-27T02:00:00Z'); // 10:00 in Asia/Shanghai
@@ -155,7 +155,9 @@ describe('registration and routing', () => {
     expect(after.state).toBe('acknowledged');
     const acks = await db.db.select().from(auditLog).where(sql`item_id = ${item.id} and action = 'item.acknowledged'`);
     expect(acks).toHaveLength(1);
-    // The news office copy is patched to the new version; the clicked copy got its card in the answer.
+    // The news office copy is patched to the new version (by the sender, after the click); the
+    // clicked copy got its card in the answer.
+    await cardsRedrawn(db.db);
     const copies = await db.db.select().from(itemCards).where(eq(itemCards.itemId, item.id));
     expect(copies.every((copy) => copy.version === after.version)).toBe(true);
     await eventually(() => expect(lark.patches.some((p) => JSON.stringify(p.content).includes('已认领'))).toBe(true));

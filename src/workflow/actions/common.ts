@@ -7,7 +7,7 @@ import { lockItem, unitsOfItem, updateItem, type ItemRow, type NewItemRow } from
 import { enqueueOutbox } from '../../db/queries/outbox.js';
 import type { CardResponse } from '../../inbound/handle.js';
 import type { Actor } from '../actor.js';
-import { auditedChangeInTx } from '../audited.js';
+import { auditedWriteInTx } from '../audited.js';
 import { BadPayloadError, InputError, RefusedError } from '../errors.js';
 import { syncItemCards } from '../item-cards.js';
 import { itemRoles } from '../item-roles.js';
@@ -73,7 +73,9 @@ export function cardAction<V extends CardValue>(schema: z.ZodType<V>, handler: A
 
 /** Loads and locks the clicked item: concurrent clicks on one item take turns. */
 export async function clickedItem(ctx: ActionContext<ItemValue>): Promise<ItemRow> {
-  const item = await lockItem(ctx.tx, ctx.value.item);
+  // The units, which the permission check reads next, go out with the lock (the server reads them
+  // once it holds it) and are kept for the transaction (unitsOfItem).
+  const [item] = await Promise.all([lockItem(ctx.tx, ctx.value.item), unitsOfItem(ctx.tx, ctx.value.item)]);
   if (!item) throw new InputError('找不到这条舆情，卡片可能已过期。');
   return item;
 }
@@ -96,10 +98,15 @@ export function nextState(item: ItemRow, event: ItemEvent, guard: GuardContext =
 
 /** Every change to an item: new version, audit row with before/after, in the caller's transaction. */
 export async function saveItemChange(ctx: ActionContext, item: ItemRow, action: string, changes: Partial<NewItemRow>, after: Record<string, unknown> = {}): Promise<ItemRow> {
-  return auditedChangeInTx(ctx.tx, { at: ctx.view.now, actor: ctx.actor.openId, action, itemId: item.id, subject: `item:${item.ref}` }, async (tx) => {
-    const row = await updateItem(tx, item.id, { ...changes, updatedAt: ctx.view.now });
-    return { value: row, before: { state: item.state, version: item.version }, after: { state: row.state, version: row.version, ...after } };
-  });
+  // The item is locked (clickedItem) and `item` is its row: what the update makes of it is known.
+  const state = changes.state ?? item.state;
+  const version = item.version + 1;
+  const meta = { at: ctx.view.now, actor: ctx.actor.openId, action, itemId: item.id, subject: `item:${item.ref}` };
+  const audit = { before: { state: item.state, version: item.version }, after: { state, version, ...after } };
+  const row = await auditedWriteInTx(ctx.tx, meta, audit, (tx) => updateItem(tx, item.id, { ...changes, updatedAt: ctx.view.now }));
+  // Not the row the audit describes (the caller's copy was stale): the transaction must not commit.
+  if (row.version !== version || row.state !== state) throw new Error(`item ${item.id} changed under ${action}: version ${row.version}, expected ${version}`);
+  return row;
 }
 
 /**
