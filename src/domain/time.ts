@@ -77,6 +77,8 @@ export function isValidTimeZone(tz: string): boolean {
 
 /** Date.UTC maps years 0–99 to 19xx; this does not. */
 function utcMs(f: LocalFields): number {
+  // Date.UTC is the same from year 100 on, without a Date made for each call.
+  if (f.year >= 100) return Date.UTC(f.year, f.month - 1, f.day, f.hour ?? 0, f.minute ?? 0, f.second ?? 0, f.millisecond ?? 0);
   const date = new Date(0);
   date.setUTCFullYear(f.year, f.month - 1, f.day);
   date.setUTCHours(f.hour ?? 0, f.minute ?? 0, f.second ?? 0, f.millisecond ?? 0);

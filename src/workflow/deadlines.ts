@@ -68,7 +68,13 @@ function upsertClocks(tx: Tx, itemId: number, views: ClockView[], now: Date) {
   ]);
 }
 
-export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Promise<ItemFacts> {
+/** An item's facts and the clocks computed from them (they do not depend on the time of asking). */
+export interface ItemClocks {
+  facts: ItemFacts;
+  views: ClockView[];
+}
+
+export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Promise<ItemClocks> {
   // The sweeper holds the item FOR SHARE while it sends a reminder and writes the next repeat. Taking
   // the item here first means that row is committed, and seen below, before we decide what to cancel
   // (otherwise a repeat written during a clock-stopping click would survive it).
@@ -120,8 +126,8 @@ export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Pr
   const stale = existing.filter((r) => r.status === 'pending' && !keep.has(r.id)).map((r) => r.id);
   // Rows inserted above are new ids, never in `existing`; only old pending rows can go stale.
   if (stale.length > 0) await runFixed(tx, CANCEL_REMINDERS, [arrayLiteral(stale)]);
-  // The card drawn next in the same change reads the same facts (item-cards.ts): load them once.
-  return facts;
+  // The card drawn next in the same change shows the same clocks (item-cards.ts): work them out once.
+  return { facts, views };
 }
 
 /**

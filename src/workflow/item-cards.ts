@@ -14,9 +14,8 @@ import { enqueueOutbox } from '../db/queries/outbox.js';
 import { units as unitsTable } from '../db/schema/index.js';
 import { and, eq } from 'drizzle-orm';
 import { queueCardRedraw } from '../db/queries/card-redraws.js';
-import type { ItemFacts } from '../domain/clocks.js';
 import { cardViewFor, loadItemView, type CardVariant, type ViewContext } from './item-view.js';
-import { syncDeadlines } from './deadlines.js';
+import { syncDeadlines, type ItemClocks } from './deadlines.js';
 
 /**
  * One card per (item, audience) (DESIGN.md §5): the news office, the lead unit, each cooperating
@@ -87,9 +86,9 @@ interface Drawing {
   draw(audience: Pick<Audience, 'variant' | 'mention' | 'unitCode'>): Promise<Record<string, unknown>>;
 }
 
-async function prepareDrawing(tx: Tx, item: ItemRow, ctx: ViewContext, facts?: ItemFacts): Promise<Drawing> {
+async function prepareDrawing(tx: Tx, item: ItemRow, ctx: ViewContext, clocks?: ItemClocks): Promise<Drawing> {
   // Reads only, sent together: postgres.js pipelines them on the transaction's connection.
-  const [audiences, liveCards, data, activeUnits] = await Promise.all([audiencesOf(tx, item), liveCardsOf(tx, item.id), loadItemView(tx, item, ctx, facts), listActiveUnits(tx)]);
+  const [audiences, liveCards, data, activeUnits] = await Promise.all([audiencesOf(tx, item), liveCardsOf(tx, item.id), loadItemView(tx, item, ctx, clocks), listActiveUnits(tx)]);
   const roleOf = new Map(activeUnits.map((unit) => [unit.code, unit.role]));
   // Only the news office's copy of an item without a lead unit offers the unit list.
   const unitChoices = data.hasLead ? [] : activeUnits.filter((unit) => unit.role !== 'news_office').map((unit) => ({ code: unit.code, name: unit.name }));
@@ -115,8 +114,8 @@ const FORMER_AUDIENCE = { variant: 'observer' } as const;
  */
 export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, clickedAmong: readonly string[] = []): Promise<SyncedCards> {
   // Every change passes here, so the clocks and reminders move with the cards, in one transaction.
-  const facts = await syncDeadlines(tx, item, ctx);
-  const drawing = await prepareDrawing(tx, item, ctx, facts);
+  const clocks = await syncDeadlines(tx, item, ctx);
+  const drawing = await prepareDrawing(tx, item, ctx, clocks);
   const live = new Map(drawing.live);
   const answered = clickedAmong.find((audience) => live.has(audience));
   const cards = new Map<string, Record<string, unknown>>();

@@ -173,16 +173,16 @@ export interface ItemViewData {
   rectificationPending: boolean;
 }
 
-export async function loadItemView(db: DbOrTx, item: ItemRow, ctx: ViewContext, loaded?: ItemFacts): Promise<ItemViewData> {
+export async function loadItemView(db: DbOrTx, item: ItemRow, ctx: ViewContext, loaded?: { facts: ItemFacts; views: ClockView[] }): Promise<ItemViewData> {
   // Reads only, sent together: postgres.js pipelines them on the connection.
   const [units, facts, leadSource, riskAssessment, timeline] = await Promise.all([
     unitsOfItem(db, item.id),
-    loaded ?? loadFacts(db, item),
+    loaded?.facts ?? loadFacts(db, item),
     leadSourceOf(db, item.id, ctx),
     assessmentNoteOf(db, item.id),
     timelineEntries(db, item, ctx),
   ]);
-  const views = computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar });
+  const views = loaded?.views ?? computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar });
   const leadName = units.lead ? (await findUnit(db, units.lead))?.name : undefined;
   const cooperating = await Promise.all(units.cooperating.map(async (code) => (await findUnit(db, code))?.name ?? code));
   const level = item.level as Level;
