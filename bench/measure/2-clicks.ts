@@ -48,6 +48,18 @@ async function settle(sql: postgres.Sql, ids: number[], sent: number, boundMs: n
   return { ...last, waitedMs: performance.now() - started };
 }
 
+function latencyWindows(result: LoadResult, windowMs: number): string[] {
+  const windows: number[][] = [];
+  result.byIndex.forEach((latency, i) => {
+    const w = Math.floor((result.dueAt[i]! - result.dueAt[0]!) / windowMs);
+    (windows[w] ??= []).push(Number.isNaN(latency) ? Infinity : latency);
+  });
+  return windows.map((list) => {
+    const p = percentiles(list);
+    return `${shown(p.p50)} / ${shown(p.p99)} / ${shown(p.max)}`;
+  });
+}
+
 const latencyOf = (result: LoadResult) => percentiles([...result.latencies, ...new Array<number>(result.timeouts).fill(Infinity)]);
 const shown = (value: number) => (Number.isFinite(value) ? round(value) : '> 3000');
 
@@ -184,6 +196,8 @@ export async function measureClicks(ctx: BenchContext): Promise<void> {
       outboxOpenByKind: pendingByKind?.kinds ?? {},
       fakeLarkCalls: { ...lark.counts },
       rssSamplesMb: samples.map((s) => mb(s.rss)),
+      // Where the slow answers were: p50 / p99 / max per 5 s of the load (by when each was due).
+      latencyBy5s: latencyWindows(result, 5000),
     };
     ctx.record({ section, name: 'latency p50', value: shown(latency.p50), unit: 'ms', baseline: baseline?.p50, ratio: ratio(latency.p50, baseline?.p50), target: '≤ 3× baseline', pass: baseline ? latency.p50 <= 3 * baseline.p50 : undefined });
     ctx.record({ section, name: 'latency p99', value: shown(latency.p99), unit: 'ms', baseline: baseline?.p99, ratio: ratio(latency.p99, baseline?.p99), target: '≤ 3× baseline and < 50 ms', pass: baseline ? latency.p99 <= 3 * baseline.p99 && latency.p99 < 50 : latency.p99 < 50 });

@@ -2,7 +2,7 @@ import postgres from 'postgres';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config.js';
 import { describeDatabaseUrl } from '../logger.js';
-import { connectDatabase, type Database } from './client.js';
+import { connectDatabase, openAllConnections, type Database } from './client.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { runMigrations } from './migrate.js';
 
@@ -55,6 +55,7 @@ export async function openDatabase(config: AppConfig, log: Logger, options: { re
     }
     await runMigrations(url);
     const database = connectDatabase(url);
+    await openAllConnections(database.sql);
     return { ...database, description: describeDatabaseUrl(url) };
   }
   const server = await startEmbeddedPostgres({ dataDir: config.dataDir, log });
@@ -64,6 +65,7 @@ export async function openDatabase(config: AppConfig, log: Logger, options: { re
     const url = server.url(name);
     await runMigrations(url);
     const database = connectDatabase(url);
+    await openAllConnections(database.sql);
     return {
       ...database,
       description: `embedded PostgreSQL, data in ${server.dataDir} (database ${name})`,

@@ -203,7 +203,11 @@ export function ladderThroughNextRepeat(clock: LadderClock, opts: Omit<LadderOpt
   if (clock.metAt) return [];
   const after = opts.after.getTime();
   const every = Math.max(1, opts.policy.reminders.overdue_repeat_every) * MINUTE;
-  let horizon = Math.max(after, clock.due.getTime());
+  // No repeat is scheduled before the first repeat offset: starting there saves a pass that could
+  // only come back empty (the steps up to the one returned do not depend on where the cut is).
+  const offsets = opts.policy.reminders.overdue_repeat_after;
+  const firstRepeat = clock.due.getTime() + (offsets.length > 0 ? Math.max(0, Math.min(...offsets)) * MINUTE : 0);
+  let horizon = Math.max(after, firstRepeat);
   for (;;) {
     const steps = reminderSchedule(clock, { ...opts, horizon: new Date(horizon) });
     const index = steps.findIndex((s) => (overdueIndex(s.step) ?? 0) > 0 && s.at.getTime() > after);

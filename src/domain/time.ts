@@ -289,6 +289,17 @@ const CLOCK_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 /** 'HH:MM' → minutes since midnight (07:30 → 450). */
 export function parseClockTime(text: string): number {
+  const known = clockTexts.get(text);
+  if (known !== undefined) return known;
+  const minutes = parseClockTimeUncached(text);
+  // Only valid texts are kept: the policy's few (quiet hours), parsed at every ladder step.
+  if (clockTexts.size < 1000) clockTexts.set(text, minutes);
+  return minutes;
+}
+
+const clockTexts = new Map<string, number>();
+
+function parseClockTimeUncached(text: string): number {
   const match = CLOCK_TIME.exec(text);
   if (!match) {
     throw new DomainError('invalid_clock_time', `“${text}”不是有效时刻，请写成 HH:MM，例如 07:30。`, {
@@ -306,5 +317,15 @@ export function minutesSinceLocalMidnight(instant: Date, tz: string): number {
 
 /** The instant a local date shows the given wall-clock minutes (DST gaps as in `fromLocal`). */
 export function atLocalClockTime(key: DateKey, minutes: number, tz: string): Date {
-  return fromLocal({ ...parseDateKey(key), hour: Math.floor(minutes / 60), minute: minutes % 60 }, tz);
+  // Pure, and asked for the same few nights' edges by every step of every ladder.
+  const memoKey = `${tz}|${key}|${minutes}`;
+  const known = clockTimeMemo.get(memoKey);
+  if (known !== undefined) return new Date(known);
+  const instant = fromLocal({ ...parseDateKey(key), hour: Math.floor(minutes / 60), minute: minutes % 60 }, tz).getTime();
+  if (clockTimeMemo.size >= CLOCK_TIME_MEMO_SIZE) clockTimeMemo.clear();
+  clockTimeMemo.set(memoKey, instant);
+  return new Date(instant);
 }
+
+const CLOCK_TIME_MEMO_SIZE = 10_000;
+const clockTimeMemo = new Map<string, number>();
