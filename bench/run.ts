@@ -17,7 +17,8 @@
  * Other knobs (numbers): BENCH_CLICK_RATE, BENCH_CLICK_SECONDS, BENCH_ITEMS, BENCH_CONNECTIONS,
  * BENCH_COMMAND_RATE, BENCH_COMMAND_SECONDS, BENCH_SWEEP_ITEMS, BENCH_SWEEP_DUE,
  * BENCH_OUTBOUND_MESSAGES, BENCH_OUTBOUND_CHATS; BENCH_ONLY=1,2 runs some sections only;
- * BENCH_LOG_LEVEL (the app's pino level, info by default as in production); BENCH_CPU_PROFILE=1
+ * BENCH_LOG_LEVEL (the app's pino level, info by default as in production); BENCH_KEEP_LOGS=1 keeps
+ * the app children's logs under bench/results/; BENCH_CPU_PROFILE=1
  * writes V8 CPU profiles of the app processes to bench/results/profiles/.
  *
  * Cleans up on success, failure, Ctrl-C and crashes (children killed, the embedded server stopped,
@@ -30,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { EXAMPLE_ORG_FILE } from '../src/config.js';
 import { killChildren } from './lib/children.js';
 import { snapshot, usageBetween } from './lib/cpu.js';
-import { appStarter, paramsFromEnv, round, type BenchContext, type Figure, type Params } from './lib/context.js';
+import { appStarter, paramsFromEnv, PROFILE_DIR, round, type BenchContext, type Figure, type Params } from './lib/context.js';
 import { startFakeLark } from './lib/fake-lark.js';
 import { startBenchServer, tempRootFor, type BenchServer } from './lib/postgres.js';
 import { commandLine, machine, sourceDigest, table, writeResults } from './lib/results.js';
@@ -72,6 +73,10 @@ async function main(): Promise<number> {
     (cleaning ??= (async () => {
       killChildren(true);
       await server?.stop().catch((error: unknown) => say(`could not stop PostgreSQL: ${String(error)}`));
+      if (process.env.BENCH_KEEP_LOGS === '1') {
+        const kept = path.join(PROFILE_DIR, '..', `logs-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+        await fs.cp(path.join(tempRoot, 'logs'), kept, { recursive: true }).then(() => say(`app logs kept in ${kept}`), () => undefined);
+      }
       await fs.rm(tempRoot, { recursive: true, force: true });
     })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
