@@ -1,10 +1,13 @@
 import { and, eq, inArray, like } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { deferCardRedraw } from '../../src/db/queries/card-redraws.js';
 import { enqueueOutbox } from '../../src/db/queries/outbox.js';
-import { findItemByRef } from '../../src/db/queries/items.js';
-import { cardRedraws, itemCards, outbox } from '../../src/db/schema/index.js';
+import { findItemByRef, shareItem } from '../../src/db/queries/items.js';
+import { cardRedraws, itemCards, outbox, reminders } from '../../src/db/schema/index.js';
 import { validateCard } from '../../src/lark/card-schema.js';
+import { sweepReminders } from '../../src/scheduler/reminder-sweep.js';
 import { DEFAULT_PATCH_BACKLOG, redrawQueuedCards } from '../../src/workflow/card-redraws.js';
+import { redrawItemCopies } from '../../src/workflow/item-cards.js';
 import { cardsRedrawn } from '../helpers/app.js';
 import { useAppHarness } from '../helpers/harness.js';
 import { silentLog } from '../helpers/org.js';
@@ -25,13 +28,34 @@ describe('older card copies are redrawn after the change, once per item, as fast
     }
     await db.db.update(outbox).set({ deadAt: null }).where(like(outbox.key, 'blocker:%'));
   };
+  /** Registers an item in the news office and returns it. */
+  const register = async (text: string) => {
+    const ref = /YQ-\d{8}-\d{3}/.exec(await d.say('ou_news_staff', text, 'oc_news'))![0];
+    return (await findItemByRef(db.db, ref))!;
+  };
   const clearBacklog = () => db.db.update(outbox).set({ deadAt: AT }).where(like(outbox.key, 'blocker:%'));
   const patchesOf = async (copyIds: number[]) =>
     (await db.db.select().from(outbox).where(and(eq(outbox.kind, 'patch'), like(outbox.key, 'patch:%')))).filter((row) => copyIds.includes(Number(row.key.split(':')[1])));
 
+  it('a redraw in progress holds the item from changes but not from the reminder sweeper', async () => {
+    const item = await register('/yq new 菜市场占道经营\n部门: 卫健委');
+    await cardsRedrawn(db.db);
+    // The 认领 clock's half-time reminder falls due.
+    harness.clock.set(new Date(harness.clock.now().getTime() + 61 * 60_000));
+    const halfSent = async () => (await db.db.select().from(reminders).where(and(eq(reminders.itemId, item.id), eq(reminders.step, 'half'), eq(reminders.clock, 'ack'))))[0]?.status;
+    expect(await halfSent()).toBe('pending');
+    await db.db.transaction(async (tx) => {
+      // As redrawQueuedCards holds the item while it draws.
+      expect((await shareItem(tx, item.id))?.id).toBe(item.id);
+      await redrawItemCopies(tx, item, view());
+      // The sweeper skips items it cannot hold FOR SHARE: this one it can.
+      await sweepReminders({ db: db.db, clock: harness.clock, log: silentLog, tz: 'Asia/Shanghai', policy: harness.app.org.org.policy });
+      expect(await halfSent()).toBe('sent');
+    });
+  });
+
   it('a click answers with its own copy; the others are patched once each, drawn as the item is after every change since', async () => {
-    await d.say('ou_news_staff', '/yq new 医院停车收费乱\n部门: 卫健委', 'oc_news');
-    const item = (await findItemByRef(db.db, 'YQ-20261127-001'))!;
+    const item = await register('/yq new 医院停车收费乱\n部门: 卫健委');
     const copies = await db.db.select().from(itemCards).where(eq(itemCards.itemId, item.id));
     expect(copies.map((copy) => copy.audience).sort()).toEqual(['chat:oc_health', 'chat:oc_news']);
     await cardsRedrawn(db.db);
@@ -68,8 +92,7 @@ describe('older card copies are redrawn after the change, once per item, as fast
   });
 
   it('two redraws at once: one takes the item, the other finds it taken', async () => {
-    await d.say('ou_news_staff', '/yq new 学校食堂涨价\n部门: 卫健委', 'oc_news');
-    const item = (await findItemByRef(db.db, 'YQ-20261127-002'))!;
+    const item = await register('/yq new 学校食堂涨价\n部门: 卫健委');
     await cardsRedrawn(db.db);
     await fillBacklog(); // holds the app's sender back; the two below allow a larger backlog
     await d.click('ou_health_liaison', { item: item.id, action: 'acknowledge' }, 'oc_health');
@@ -81,4 +104,19 @@ describe('older card copies are redrawn after the change, once per item, as fast
     expect((await patchesOf([news!.id])).map((row) => row.key)).toEqual([`patch:${news!.id}:v${item.version + 1}`]);
     await clearBacklog();
   });
+
+  it('an item held back after a failed redraw waits until its time, then is redrawn', async () => {
+    const item = await register('/yq new 公交线路调整\n部门: 卫健委');
+    await cardsRedrawn(db.db);
+    await fillBacklog(); // the app's sender stays out of it
+    await d.click('ou_health_liaison', { item: item.id, action: 'acknowledge' }, 'oc_health');
+    const larger = { backlog: DEFAULT_PATCH_BACKLOG * 2 };
+    const now = harness.clock.now();
+    await deferCardRedraw(db.db, item.id, new Date(now.getTime() + 60_000));
+    expect(await redrawQueuedCards(db.db, view(), silentLog, larger)).toBe(0);
+    expect(await redrawQueuedCards(db.db, { ...view(), now: new Date(now.getTime() + 60_000) }, silentLog, larger)).toBe(1);
+    expect(await db.db.select().from(cardRedraws)).toEqual([]);
+    await clearBacklog();
+  });
+
 });

@@ -12,7 +12,7 @@ const QUEUE = 'insert into card_redraws (item_id, queued_at) values ($1, $2) on 
 // the sender's open rows can run to thousands under load). One statement, as the sender asks before
 // every claim.
 const OLDEST_WITH_ROOM = `
-  select item_id::float8 as id from card_redraws order by queued_at, item_id
+  select item_id::float8 as id from card_redraws where queued_at <= $3 order by queued_at, item_id
   limit least($1::int, $2::int - (
     select count(*)::int from (select 1 from outbox where kind = 'patch' and sent_at is null and dead_at is null limit $2) open))`;
 const DEFER = 'update card_redraws set queued_at = $2 where item_id = $1';
@@ -24,10 +24,10 @@ export async function queueCardRedraw(db: DbOrTx, itemId: number, at: Date): Pro
 
 /**
  * The items waiting longest, oldest first: at most `limit`, and no more than `backlog` less the
- * card patches not yet delivered.
+ * card patches not yet delivered; none deferred past `now`.
  */
-export async function oldestCardRedraws(db: DbOrTx, limit: number, backlog: number): Promise<number[]> {
-  const rows = await runFixed(db, OLDEST_WITH_ROOM, [limit, backlog]);
+export async function oldestCardRedraws(db: DbOrTx, limit: number, backlog: number, now: Date): Promise<number[]> {
+  const rows = await runFixed(db, OLDEST_WITH_ROOM, [limit, backlog, now.toISOString()]);
   return rows.map((row) => row.id as number);
 }
 
@@ -36,7 +36,7 @@ export async function takeCardRedraw(db: DbOrTx, itemId: number): Promise<boolea
   return (await runFixed(db, TAKE, [itemId])).length > 0;
 }
 
-/** Moves the item back in the queue (a redraw that failed is tried again later, not at every sweep). */
+/** Holds the item back until `until` (a redraw that failed is tried again then, not at every sweep). */
 export async function deferCardRedraw(db: DbOrTx, itemId: number, until: Date): Promise<void> {
   await runFixed(db, DEFER, [itemId, until.toISOString()]);
 }

@@ -47,6 +47,17 @@ export async function lockItem(db: DbOrTx, id: number): Promise<ItemRow | undefi
   return row;
 }
 
+const shareItemQuery = builtOnce((db) => db.select().from(items).where(eq(items.id, sql.placeholder('id'))).for('share'));
+
+/**
+ * Holds the item row from change for the rest of the transaction, without keeping out others that
+ * only hold it too (the reminder sweeper holds items FOR SHARE and skips the ones it cannot).
+ */
+export async function shareItem(db: DbOrTx, id: number): Promise<ItemRow | undefined> {
+  const [row] = await shareItemQuery(db, { id });
+  return row;
+}
+
 export async function findItemsByUrlKey(db: DbOrTx, urlKey: string): Promise<ItemRow[]> {
   return db.select().from(items).where(eq(items.urlKey, urlKey)).orderBy(asc(items.id));
 }
