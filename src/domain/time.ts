@@ -40,6 +40,24 @@ const DAY_MS = 86_400_000;
 const WEEKDAYS: Record<string, Weekday> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * A pure function's answers kept by key, up to `size` of them (then forgotten all at once): the
+ * zone maths below is asked the same few questions again and again (every clock, ladder step and
+ * card), and Intl is slow.
+ */
+function remembered<V>(size: number): (key: string, compute: () => V) => V {
+  const known = new Map<string, V>();
+  return (key, compute) => {
+    let value = known.get(key);
+    if (value === undefined) {
+      value = compute();
+      if (known.size >= size) known.clear();
+      known.set(key, value);
+    }
+    return value;
+  };
+}
+
 function formatterFor(tz: string): Intl.DateTimeFormat {
   let formatter = formatters.get(tz);
   if (!formatter) {
@@ -109,19 +127,15 @@ function formatLocalParts(instant: Date, ms: number, tz: string): LocalParts {
  */
 const OFFSET_SPAN_MS = 15 * 60_000;
 const OFFSET_MEMO_SIZE = 10_000;
-const offsetMemo = new Map<string, number>();
+const offsetOfSpan = remembered<number>(OFFSET_MEMO_SIZE);
 
 function steadyOffset(ms: number, tz: string): number | undefined {
   const span = Math.floor(ms / OFFSET_SPAN_MS);
-  const key = `${tz}|${span}`;
-  let offset = offsetMemo.get(key);
-  if (offset === undefined) {
+  const offset = offsetOfSpan(`${tz}|${span}`, () => {
     const start = span * OFFSET_SPAN_MS;
     const first = intlOffset(start, tz);
-    offset = first === intlOffset(start + OFFSET_SPAN_MS - 1, tz) ? first : Number.NaN;
-    if (offsetMemo.size >= OFFSET_MEMO_SIZE) offsetMemo.clear();
-    offsetMemo.set(key, offset);
-  }
+    return first === intlOffset(start + OFFSET_SPAN_MS - 1, tz) ? first : Number.NaN;
+  });
   return Number.isNaN(offset) ? undefined : offset;
 }
 
@@ -176,17 +190,10 @@ export function fromLocal(fields: LocalFields, tz: string): Date {
   const wall = utcMs(fields);
   // Pure and asked again and again for the same few wall times (each night's quiet hours, for
   // every step of every ladder): remembered per zone, a bounded number at a time.
-  const key = `${tz}|${wall}`;
-  const known = fromLocalMemo.get(key);
-  if (known !== undefined) return new Date(known);
-  const instant = fromLocalUncached(wall, tz);
-  if (fromLocalMemo.size >= FROM_LOCAL_MEMO_SIZE) fromLocalMemo.clear();
-  fromLocalMemo.set(key, instant);
-  return new Date(instant);
+  return new Date(instantOfWall(`${tz}|${wall}`, () => fromLocalUncached(wall, tz)));
 }
 
-const FROM_LOCAL_MEMO_SIZE = 10_000;
-const fromLocalMemo = new Map<string, number>();
+const instantOfWall = remembered<number>(10_000);
 
 function fromLocalUncached(wall: number, tz: string): number {
   const before = offsetMs(wall - DAY_MS, tz);
@@ -289,15 +296,11 @@ const CLOCK_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 /** 'HH:MM' → minutes since midnight (07:30 → 450). */
 export function parseClockTime(text: string): number {
-  const known = clockTexts.get(text);
-  if (known !== undefined) return known;
-  const minutes = parseClockTimeUncached(text);
-  // Only valid texts are kept: the policy's few (quiet hours), parsed at every ladder step.
-  if (clockTexts.size < 1000) clockTexts.set(text, minutes);
-  return minutes;
+  // The policy's few texts (quiet hours), parsed at every ladder step; an invalid one throws, unkept.
+  return minutesOfClockText(text, () => parseClockTimeUncached(text));
 }
 
-const clockTexts = new Map<string, number>();
+const minutesOfClockText = remembered<number>(1000);
 
 function parseClockTimeUncached(text: string): number {
   const match = CLOCK_TIME.exec(text);
@@ -317,15 +320,8 @@ export function minutesSinceLocalMidnight(instant: Date, tz: string): number {
 
 /** The instant a local date shows the given wall-clock minutes (DST gaps as in `fromLocal`). */
 export function atLocalClockTime(key: DateKey, minutes: number, tz: string): Date {
-  // Pure, and asked for the same few nights' edges by every step of every ladder.
-  const memoKey = `${tz}|${key}|${minutes}`;
-  const known = clockTimeMemo.get(memoKey);
-  if (known !== undefined) return new Date(known);
-  const instant = fromLocal({ ...parseDateKey(key), hour: Math.floor(minutes / 60), minute: minutes % 60 }, tz).getTime();
-  if (clockTimeMemo.size >= CLOCK_TIME_MEMO_SIZE) clockTimeMemo.clear();
-  clockTimeMemo.set(memoKey, instant);
-  return new Date(instant);
+  // Asked for the same few nights' edges by every step of every ladder.
+  return new Date(instantOfClockTime(`${tz}|${key}|${minutes}`, () => fromLocal({ ...parseDateKey(key), hour: Math.floor(minutes / 60), minute: minutes % 60 }, tz).getTime()));
 }
 
-const CLOCK_TIME_MEMO_SIZE = 10_000;
-const clockTimeMemo = new Map<string, number>();
+const instantOfClockTime = remembered<number>(10_000);

@@ -78,12 +78,16 @@ export interface SyncedCards {
   answered?: string;
 }
 
+/**
+ * An audience of the item with its live copy, if it has one; or a live copy whose audience no
+ * longer follows the item (e.g. the former lead unit): it still shows the truth, without actions.
+ */
+type Copy = { key: string; audience: Audience; existing?: ItemCardRow } | { key: string; audience?: undefined; existing: ItemCardRow };
+
 /** What drawing any copy of the item needs, read once per change. */
 interface Drawing {
-  audiences: Audience[];
-  /** Live copies by audience. */
-  live: Map<string, ItemCardRow>;
-  draw(audience: Pick<Audience, 'variant' | 'mention' | 'unitCode'>): Promise<Record<string, unknown>>;
+  copies: Copy[];
+  draw(audience: Pick<Audience, 'variant' | 'mention' | 'unitCode'> | undefined): Promise<Record<string, unknown>>;
 }
 
 async function prepareDrawing(tx: Tx, item: ItemRow, ctx: ViewContext, clocks?: ItemClocks): Promise<Drawing> {
@@ -92,10 +96,13 @@ async function prepareDrawing(tx: Tx, item: ItemRow, ctx: ViewContext, clocks?: 
   const roleOf = new Map(activeUnits.map((unit) => [unit.code, unit.role]));
   // Only the news office's copy of an item without a lead unit offers the unit list.
   const unitChoices = data.hasLead ? [] : activeUnits.filter((unit) => unit.role !== 'news_office').map((unit) => ({ code: unit.code, name: unit.name }));
+  const live = new Map(liveCards.map((card) => [card.audience, card]));
+  const copies: Copy[] = audiences.map((audience) => ({ key: audience.key, audience, existing: live.get(audience.key) }));
+  const followed = new Set(audiences.map((audience) => audience.key));
+  for (const existing of liveCards) if (!followed.has(existing.audience)) copies.push({ key: existing.audience, existing });
   return {
-    audiences,
-    live: new Map(liveCards.map((card) => [card.audience, card])),
-    async draw(audience) {
+    copies,
+    async draw(audience = FORMER_AUDIENCE) {
       // (A deactivated unit still leading an item is not in the active list.)
       const unitRole = audience.unitCode ? (roleOf.get(audience.unitCode) ?? (await findUnit(tx, audience.unitCode))?.role) : undefined;
       return itemCard(cardViewFor(data, item, audience.variant, { mention: audience.mention, unitChoices, unitRole }));
@@ -103,8 +110,8 @@ async function prepareDrawing(tx: Tx, item: ItemRow, ctx: ViewContext, clocks?: 
   };
 }
 
-/** Copies whose audience no longer follows the item (e.g. the former lead unit) still show the truth, without actions. */
-const FORMER_AUDIENCE = { variant: 'observer' } as const;
+/** How a copy whose audience no longer follows the item is drawn. */
+const FORMER_AUDIENCE: Pick<Audience, 'variant' | 'mention' | 'unitCode'> = { variant: 'observer' };
 
 /**
  * After a change: sends the card to audiences that have none yet, and draws the clicked copy (the
@@ -116,36 +123,27 @@ export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, cli
   // Every change passes here, so the clocks and reminders move with the cards, in one transaction.
   const clocks = await syncDeadlines(tx, item, ctx);
   const drawing = await prepareDrawing(tx, item, ctx, clocks);
-  const live = new Map(drawing.live);
-  const answered = clickedAmong.find((audience) => live.has(audience));
+  const answered = clickedAmong.find((audience) => drawing.copies.some((copy) => copy.key === audience && copy.existing));
   const cards = new Map<string, Record<string, unknown>>();
   let answeredCopy: ItemCardRow | undefined;
   let othersStale = false;
-  for (const audience of drawing.audiences) {
-    const existing = live.get(audience.key);
-    live.delete(audience.key);
-    if (audience.key === answered) {
-      cards.set(audience.key, await drawing.draw(audience));
-      if (existing!.version < item.version) answeredCopy = existing;
-    } else if (!existing) {
+  for (const { key, audience, existing } of drawing.copies) {
+    const stale = existing !== undefined && existing.version < item.version;
+    // A former audience's copy already at this version: nothing to draw or queue.
+    if (!audience && !stale) continue;
+    if (key === answered) {
+      cards.set(key, await drawing.draw(audience));
+      if (stale) answeredCopy = existing;
+    } else if (audience && !existing) {
       const card = await drawing.draw(audience);
-      cards.set(audience.key, card);
-      const sendKey = `card:${item.id}:${audience.key}:${item.version}`;
+      cards.set(key, card);
+      const sendKey = `card:${item.id}:${key}:${item.version}`;
       await enqueueOutbox(tx, sendKey, { kind: 'send', target: audience.target, message: { msgType: 'interactive', card } }, ctx.now);
-      await insertItemCard(tx, { itemId: item.id, audience: audience.key, variant: audience.variant, unitCode: audience.unitCode ?? null, sendKey, version: item.version, sentAt: ctx.now });
+      await insertItemCard(tx, { itemId: item.id, audience: key, variant: audience.variant, unitCode: audience.unitCode ?? null, sendKey, version: item.version, sentAt: ctx.now });
       if (audience.buzz && audience.buzz.length > 0) {
-        await enqueueOutbox(tx, `buzz:${sendKey}`, { kind: 'urgent', to: { sendKey, receiver: audience.key }, lane: audience.key, openIds: audience.buzz }, ctx.now);
+        await enqueueOutbox(tx, `buzz:${sendKey}`, { kind: 'urgent', to: { sendKey, receiver: key }, lane: key, openIds: audience.buzz }, ctx.now);
       }
-    } else if (existing.version < item.version) {
-      othersStale = true;
-    }
-  }
-  for (const existing of live.values()) {
-    if (existing.version >= item.version) continue;
-    if (existing.audience === answered) {
-      cards.set(existing.audience, await drawing.draw(FORMER_AUDIENCE));
-      answeredCopy = existing;
-    } else {
+    } else if (stale) {
       othersStale = true;
     }
   }
@@ -163,15 +161,9 @@ export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, cli
  */
 export async function redrawItemCopies(tx: Tx, item: ItemRow, ctx: ViewContext): Promise<number> {
   const drawing = await prepareDrawing(tx, item, ctx);
-  const live = new Map(drawing.live);
   const stale: { copy: ItemCardRow; card: Record<string, unknown> }[] = [];
-  for (const audience of drawing.audiences) {
-    const existing = live.get(audience.key);
-    live.delete(audience.key);
+  for (const { audience, existing } of drawing.copies) {
     if (existing && existing.version < item.version) stale.push({ copy: existing, card: await drawing.draw(audience) });
-  }
-  for (const existing of live.values()) {
-    if (existing.version < item.version) stale.push({ copy: existing, card: await drawing.draw(FORMER_AUDIENCE) });
   }
   // Sent together once every card is built (a card that fails to build leaves no write in flight).
   await Promise.all([

@@ -1,5 +1,5 @@
 import type { ItemCardView } from '../../cards/item.js';
-import { CLOCK_LABELS_ZH, clockStatus, computeClocks, type ClockView, type ItemFacts, type Level } from '../domain/clocks.js';
+import { CLOCK_LABELS_ZH, clockStatus, computeClocks, type ClockView, type Level } from '../domain/clocks.js';
 import { STATE_LABELS_ZH, type ItemState } from '../domain/lifecycle.js';
 import type { Policy } from '../domain/policy.js';
 import { outcomeLabel } from '../domain/verification.js';
@@ -9,6 +9,7 @@ import type { DbOrTx } from '../db/client.js';
 import type { ItemRow } from '../db/queries/items.js';
 import { timelineOf, unitsOfItem } from '../db/queries/items.js';
 import { findPerson, findPersonByOpenId, findUnit } from '../db/queries/organisation.js';
+import type { ItemClocks } from './deadlines.js';
 import { loadFacts } from './item-facts.js';
 import { leadSourceOf } from './leads.js';
 import { assessmentNoteOf } from './assessments.js';
@@ -173,7 +174,7 @@ export interface ItemViewData {
   rectificationPending: boolean;
 }
 
-export async function loadItemView(db: DbOrTx, item: ItemRow, ctx: ViewContext, loaded?: { facts: ItemFacts; views: ClockView[] }): Promise<ItemViewData> {
+export async function loadItemView(db: DbOrTx, item: ItemRow, ctx: ViewContext, loaded?: ItemClocks): Promise<ItemViewData> {
   // Reads only, sent together: postgres.js pipelines them on the connection.
   const [units, facts, leadSource, riskAssessment, timeline] = await Promise.all([
     unitsOfItem(db, item.id),

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { manualClock } from '../../src/clock.js';
 import type { Db } from '../../src/db/client.js';
-import { runFixed } from '../../src/db/built-once.js';
+import { cardRedraws } from '../../src/db/schema/index.js';
+import { rowCount } from './db.js';
 import type { AppConfig } from '../../src/config.js';
 import { TEST_ORG_YAML, silentLog } from './org.js';
 
@@ -68,7 +69,7 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 500
  */
 export async function cardsRedrawn(db: Db, timeoutMs = 5000): Promise<void> {
   await eventually(async () => {
-    const [row] = await runFixed(db, 'select count(*)::int as n from card_redraws', []);
-    if (row!.n !== 0) throw new Error(`${String(row!.n)} items still wait for their card copies to be redrawn`);
+    const waiting = await rowCount(db, cardRedraws);
+    if (waiting !== 0) throw new Error(`${waiting} items still wait for their card copies to be redrawn`);
   }, timeoutMs);
 }
