@@ -22,13 +22,6 @@ function metBy(view: ClockView): string | null {
   return view.met.by.event === 'publication' ? `publication:${view.met.by.channel}` : view.met.by.event;
 }
 
-/**
- * Keeps the item's clocks and reminder rows in step with its facts, in the caller's transaction
- * (DESIGN.md §1a, §1b): a stopped clock cancels its pending reminders, a moved due time makes new
- * ones, and steps the item is already past when they first appear collapse into the latest one.
- * Overdue repeats exist as rows only up to the next one to send; the sweeper adds each following
- * repeat when it sends one (reminder-sweep.ts).
- */
 const lockItemNoKeyUpdate = builtOnce((db) => db.select({ id: items.id }).from(items).where(eq(items.id, sql.placeholder('id'))).for('no key update'));
 const remindersOfItem = builtOnce((db) => db.select().from(reminders).where(eq(reminders.itemId, sql.placeholder('itemId'))));
 
@@ -74,27 +67,46 @@ export interface ItemClocks {
   views: ClockView[];
 }
 
-export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Promise<ItemClocks> {
+/**
+ * Keeps the item's clocks and reminder rows in step with its facts, in the caller's transaction
+ * (DESIGN.md §1a, §1b): a stopped clock cancels its pending reminders, a moved due time makes new
+ * ones, and steps the item is already past when they first appear collapse into the latest one.
+ * Overdue repeats exist as rows only up to the next one to send; the sweeper adds each following
+ * repeat when it sends one (reminder-sweep.ts).
+ *
+ * Then runs `next` with the clocks (the card drawn in the same change shows the same clocks: they
+ * are worked out once). The
+ * statements `next` sends first go out with the clocks' writes, one round trip for both: `next`
+ * must not read the clocks or reminders tables (it has the clocks it needs).
+ */
+export async function syncDeadlines<T>(tx: Tx, item: ItemRow, ctx: ViewContext, next: (clocks: ItemClocks) => Promise<T>): Promise<T> {
   // The sweeper holds the item FOR SHARE while it sends a reminder and writes the next repeat. Taking
   // the item here first means that row is committed, and seen below, before we decide what to cancel
   // (otherwise a repeat written during a clock-stopping click would survive it).
-  // Sent together with the reads of the facts: the server runs a connection's statements in
-  // order, so the reads still happen once the lock is held, one round trip sooner.
-  const [, facts] = await Promise.all([lockItemNoKeyUpdate(tx, { id: item.id }), loadFacts(tx, item)]);
+  // Sent together with the reads of the facts and reminders: the server runs a connection's
+  // statements in order, so the reads still happen once the lock is held, one round trip sooner.
+  const [, facts, existing] = await Promise.all([lockItemNoKeyUpdate(tx, { id: item.id }), loadFacts(tx, item), remindersOfItem(tx, { itemId: item.id })]);
   const views = computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar });
+  if (ctx.calendar && views.some((view) => view.beyondCalendarData)) await warnCalendarRunOut(tx, item, ctx.calendar, ctx.now);
+  const writes = clockWrites(tx, item, views, facts, existing, ctx);
+  // Every write above touches its own rows (a clock kind, a reminder id, a new step): the order
+  // they reach the server in does not matter, so they all go at once, and `next` with them.
+  const [result] = await Promise.all([next({ facts, views }), ...writes.map((write) => write())]);
+  return result;
+}
+
+type ReminderRow = typeof reminders.$inferSelect;
+
+/** The statements that make the clocks and reminder rows match `views`, not yet sent. */
+function clockWrites(tx: Tx, item: ItemRow, views: ClockView[], facts: ItemFacts, existing: ReminderRow[], ctx: ViewContext): (() => PromiseLike<unknown>)[] {
+  const writes: (() => PromiseLike<unknown>)[] = [];
+  // Each change of every item passes here: one statement for all the item's clocks.
+  if (views.length > 0) writes.push(() => upsertClocks(tx, item.id, views, ctx.now));
   // The answer and rectification clocks hang on the latest verification: a new one (不属实, or no
   // rectification) takes them away, and their rows must go too (reports, the sweeper's overdue
   // notices and the list read this table). Neither exists before a first verification.
   const gone = facts.verification ? VANISHING_CLOCKS.filter((kind) => !views.some((view) => view.kind === kind)) : [];
-  // Each change of every item passes here: one statement for all the item's clocks, the rows taken
-  // away, and the item's reminders read, sent together (they touch different rows).
-  const [, , existing] = await Promise.all([
-    views.length > 0 ? upsertClocks(tx, item.id, views, ctx.now) : undefined,
-    gone.length > 0 ? tx.delete(clocks).where(and(eq(clocks.itemId, item.id), inArray(clocks.kind, gone))) : undefined,
-    remindersOfItem(tx, { itemId: item.id }),
-  ]);
-
-  if (ctx.calendar && views.some((view) => view.beyondCalendarData)) await warnCalendarRunOut(tx, item, ctx.calendar, ctx.now);
+  if (gone.length > 0) writes.push(() => tx.delete(clocks).where(and(eq(clocks.itemId, item.id), inArray(clocks.kind, gone))));
 
   const keep = new Set<number>();
   const live = CLOSED_STATES.has(item.state) ? [] : views.filter((view) => view.kind !== 'watch');
@@ -115,19 +127,18 @@ export async function syncDeadlines(tx: Tx, item: ItemRow, ctx: ViewContext): Pr
       if (row) {
         keep.add(row.id);
         if (row.status === 'pending' && row.dueAt.getTime() !== step.at.getTime()) {
-          await tx.update(reminders).set({ dueAt: step.at }).where(eq(reminders.id, row.id));
+          writes.push(() => tx.update(reminders).set({ dueAt: step.at }).where(eq(reminders.id, row.id)));
         }
         continue;
       }
       const status = step.at.getTime() > ctx.now.getTime() || step === latestMissed ? 'pending' : 'skipped';
-      await insertStep(tx, item.id, view.kind, due, step, status);
+      writes.push(() => insertStep(tx, item.id, view.kind, due, step, status));
     }
   }
+  // Only old pending rows can go stale (steps written above are new rows).
   const stale = existing.filter((r) => r.status === 'pending' && !keep.has(r.id)).map((r) => r.id);
-  // Rows inserted above are new ids, never in `existing`; only old pending rows can go stale.
-  if (stale.length > 0) await runFixed(tx, CANCEL_REMINDERS, [arrayLiteral(stale)]);
-  // The card drawn next in the same change shows the same clocks (item-cards.ts): work them out once.
-  return { facts, views };
+  if (stale.length > 0) writes.push(() => runFixed(tx, CANCEL_REMINDERS, [arrayLiteral(stale)]));
+  return writes;
 }
 
 /**

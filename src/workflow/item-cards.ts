@@ -121,8 +121,8 @@ const FORMER_AUDIENCE: Pick<Audience, 'variant' | 'mention' | 'unitCode'> = { va
  */
 export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, clickedAmong: readonly string[] = []): Promise<SyncedCards> {
   // Every change passes here, so the clocks and reminders move with the cards, in one transaction.
-  const clocks = await syncDeadlines(tx, item, ctx);
-  const drawing = await prepareDrawing(tx, item, ctx, clocks);
+  // The card's reads go out with the clocks' writes.
+  const drawing = await syncDeadlines(tx, item, ctx, (clocks) => prepareDrawing(tx, item, ctx, clocks));
   const answered = clickedAmong.find((audience) => drawing.copies.some((copy) => copy.key === audience && copy.existing));
   const cards = new Map<string, Record<string, unknown>>();
   let answeredCopy: ItemCardRow | undefined;
