@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { builtOnce } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
-import { confirmations, consultations, disputes, drafts, extensions, handoverAcks, handovers, publications, rectifications, verifications } from '../schema/index.js';
+import { confirmations, consultations, disputes, drafts, handoverAcks, handovers, publications, verifications } from '../schema/index.js';
 
 export type DraftRow = typeof drafts.$inferSelect;
 export type VerificationRow = typeof verifications.$inferSelect;
@@ -16,25 +16,12 @@ export async function latestVerification(db: DbOrTx, itemId: number): Promise<Ve
   return row;
 }
 
+export async function publicationsOf(db: DbOrTx, itemId: number): Promise<PublicationRow[]> {
+  return db.select().from(publications).where(eq(publications.itemId, itemId)).orderBy(asc(publications.publishedAt));
+}
+
 export async function draftsOf(db: DbOrTx, itemId: number): Promise<DraftRow[]> {
   return db.select().from(drafts).where(eq(drafts.itemId, itemId)).orderBy(asc(drafts.version));
-}
-
-const publicationsQuery = builtOnce((db) =>
-  db.select().from(publications).where(eq(publications.itemId, sql.placeholder('itemId'))).orderBy(asc(publications.publishedAt)),
-);
-
-export async function publicationsOf(db: DbOrTx, itemId: number): Promise<PublicationRow[]> {
-  return publicationsQuery(db, { itemId });
-}
-
-const latestRectificationQuery = builtOnce((db) =>
-  db.select().from(rectifications).where(eq(rectifications.itemId, sql.placeholder('itemId'))).orderBy(desc(rectifications.id)).limit(1),
-);
-
-export async function latestRectification(db: DbOrTx, itemId: number) {
-  const [row] = await latestRectificationQuery(db, { itemId });
-  return row;
 }
 
 export async function confirmationsOf(db: DbOrTx, itemId: number, draftVersion: number) {
@@ -71,11 +58,4 @@ export async function consultationsOf(db: DbOrTx, itemId: number) {
 export async function findConsultation(db: DbOrTx, id: number) {
   const [row] = await db.select().from(consultations).where(eq(consultations.id, id));
   return row;
-}
-
-const extensionsQuery = builtOnce((db) => db.select().from(extensions).where(eq(extensions.itemId, sql.placeholder('itemId'))).orderBy(asc(extensions.id)));
-
-/** The item's deadline extensions, oldest first. */
-export async function extensionsOf(db: DbOrTx, itemId: number) {
-  return extensionsQuery(db, { itemId });
 }
