@@ -79,33 +79,21 @@ const PATCHES = [
       ],
       [
         `      name && await sql\`savepoint \${ sql(name) }\`
-      try {
-        result = await new Promise((resolve, reject) => {
-          const x = fn(sql)
-          Promise.resolve(Array.isArray(x) ? Promise.all(x) : x).then(resolve, reject)
-        })
-
-        if (uncaughtError)
-          throw uncaughtError
-      } catch (e) {
-        await (name
 `,
         `      const opened = name ? sql\`savepoint \${ sql(name) }\`.execute() : opening
       opened.catch(() => { /* checked below */ })
-      try {
-        result = await new Promise((resolve, reject) => {
-          const x = fn(sql)
-          Promise.resolve(Array.isArray(x) ? Promise.all(x) : x).then(resolve, reject)
-        })
-
-        if (uncaughtError)
-          throw uncaughtError
+`,
+      ],
+      [
+        `          throw uncaughtError
+      } catch (e) {
+`,
+        `          throw uncaughtError
         await opened
       } catch (e) {
         const unopened = name && await opened.then(() => null, x => x)
         if (unopened)
           throw unopened
-        await (name
 `,
       ],
     ],
