@@ -75,9 +75,8 @@ export interface ItemClocks {
  * repeat when it sends one (reminder-sweep.ts).
  *
  * Then runs `next` with the clocks (the card drawn in the same change shows the same clocks: they
- * are worked out once). The
- * statements `next` sends first go out with the clocks' writes, one round trip for both: `next`
- * must not read the clocks or reminders tables (it has the clocks it needs).
+ * are worked out once). The statements `next` sends first go out with the clocks' writes, one
+ * round trip for both: `next` must not read the clocks or reminders tables (it has the clocks).
  */
 export async function syncDeadlines<T>(tx: Tx, item: ItemRow, ctx: ViewContext, next: (clocks: ItemClocks) => Promise<T>): Promise<T> {
   // The sweeper holds the item FOR SHARE while it sends a reminder and writes the next repeat. Taking

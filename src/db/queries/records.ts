@@ -16,12 +16,16 @@ export async function latestVerification(db: DbOrTx, itemId: number): Promise<Ve
   return row;
 }
 
-export async function publicationsOf(db: DbOrTx, itemId: number): Promise<PublicationRow[]> {
-  return db.select().from(publications).where(eq(publications.itemId, itemId)).orderBy(asc(publications.publishedAt));
-}
-
 export async function draftsOf(db: DbOrTx, itemId: number): Promise<DraftRow[]> {
   return db.select().from(drafts).where(eq(drafts.itemId, itemId)).orderBy(asc(drafts.version));
+}
+
+const publicationsQuery = builtOnce((db) =>
+  db.select().from(publications).where(eq(publications.itemId, sql.placeholder('itemId'))).orderBy(asc(publications.publishedAt)),
+);
+
+export async function publicationsOf(db: DbOrTx, itemId: number): Promise<PublicationRow[]> {
+  return publicationsQuery(db, { itemId });
 }
 
 export async function confirmationsOf(db: DbOrTx, itemId: number, draftVersion: number) {
