@@ -5,6 +5,7 @@ import { CLOCK_LABELS_ZH, type ClockKind, type Level } from '../domain/clocks.js
 import { ladderThroughNextRepeat, overdueIndex } from '../domain/ladder.js';
 import type { Policy } from '../domain/policy.js';
 import type { Db, Tx } from '../db/client.js';
+import type { ReminderRow } from '../db/queries/clocks.js';
 import { findItemById, liveCardsOf, unitsOfItem, type ItemRow } from '../db/queries/items.js';
 import { countyLeadersOverseeing, effectiveRoster, listActiveUnits, openIdsOf } from '../db/queries/organisation.js';
 import { enqueueOutbox } from '../db/queries/outbox.js';
@@ -38,8 +39,6 @@ export interface SweepDeps {
    */
   afterClaim?: (reminderIds: number[]) => Promise<void>;
 }
-
-type ReminderRow = typeof reminders.$inferSelect;
 
 interface Delivery {
   /** Where it goes: a card copy to reply to, a person, or a unit. */

@@ -5,6 +5,7 @@ import type { Level } from '../domain/clocks.js';
 import { arrayLiteral } from '../db/array-literal.js';
 import { builtOnce, runFixed } from '../db/built-once.js';
 import type { DbOrTx, Tx } from '../db/client.js';
+import type { ReminderRow } from '../db/queries/clocks.js';
 import type { ItemRow } from '../db/queries/items.js';
 import { clocks, items, reminders } from '../db/schema/index.js';
 import { enqueueOutbox } from '../db/queries/outbox.js';
@@ -93,8 +94,6 @@ export async function syncDeadlines<T>(tx: Tx, item: ItemRow, ctx: ViewContext, 
   const [result] = await Promise.all([next({ facts, views }), ...writes.map((write) => write())]);
   return result;
 }
-
-type ReminderRow = typeof reminders.$inferSelect;
 
 /** The statements that make the clocks and reminder rows match `views`, not yet sent. */
 function clockWrites(tx: Tx, item: ItemRow, views: ClockView[], facts: ItemFacts, existing: ReminderRow[], ctx: ViewContext): (() => PromiseLike<unknown>)[] {

@@ -1,7 +1,9 @@
 import { and, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { CLOCK_KINDS, type ClockKind } from '../../domain/clocks.js';
 import type { DbOrTx } from '../client.js';
-import { clocks } from '../schema/index.js';
+import { clocks, reminders } from '../schema/index.js';
+
+export type ReminderRow = typeof reminders.$inferSelect;
 
 /**
  * The clocks of these items that are overdue at `now`, in CLOCK_KINDS order: not met by then and
