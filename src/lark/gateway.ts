@@ -7,7 +7,8 @@ import type { OutgoingMessage } from '../db/queries/outbox.js';
  */
 
 /** Throttling and transient codes: retried, honouring x-ogw-ratelimit-reset when present. */
-const RETRYABLE_CODES = new Set([99991400, 230020, 230049, 232019, 99991663, 99991661, 1000040343]);
+const APP_RATE_LIMITED = 99991400;
+const RETRYABLE_CODES = new Set([APP_RATE_LIMITED, 230020, 230049, 232019, 99991663, 99991661, 1000040343]);
 
 export class LarkApiError extends Error {
   constructor(
@@ -20,6 +21,11 @@ export class LarkApiError extends Error {
   ) {
     super(`Lark ${status ?? 'network'}${code !== undefined ? ` code ${code}` : ''}: ${detail}`);
     this.name = 'LarkApiError';
+  }
+
+  /** Lark refused the call because the app as a whole is over its rate (not one chat or user). */
+  get appRateLimited(): boolean {
+    return this.code === APP_RATE_LIMITED || (this.status === 429 && this.code === undefined);
   }
 }
 

@@ -87,6 +87,9 @@ function paceKeysOf(receiver: Receiver): PaceKeys {
   return 'chatId' in receiver ? { chatId: receiver.chatId } : { openId: receiver.openId };
 }
 
+/** How long the app holds its calls after a rate-limit refusal that names no reset time: Lark's per-second window. */
+const APP_HOLD_WITHOUT_RESET_MS = 1000;
+
 export function backoffMs(attempts: number): number {
   return Math.min(60_000, 1000 * 2 ** Math.min(attempts, 6)) + randomInt(250);
 }
@@ -213,7 +216,7 @@ export class OutboxSender {
    */
   private async paced(row: OutboxRow, progress: Progress, keys: PaceKeys): Promise<boolean> {
     for (;;) {
-      const wait = this.pacer.tryTakeSpaced(keys, this.monotonic());
+      const wait = this.pacer.tryStartSpaced(keys, this.monotonic());
       if (wait === 0) return false;
       if (wait > this.holdMs) {
         this.pacedWaitMs = Math.min(this.pacedWaitMs, wait);
@@ -221,6 +224,20 @@ export class OutboxSender {
         return true;
       }
       await this.sleep(wait);
+    }
+  }
+
+  /**
+   * Makes one call to Lark in its pacing slot (none when `keys` is undefined), counted by the pacer
+   * until Lark answers; undefined when the row was given back to wait for its slot (see paced).
+   */
+  private async inSlot<T>(row: OutboxRow, progress: Progress, keys: PaceKeys | undefined, call: () => Promise<T>): Promise<{ answer: T } | undefined> {
+    if (!keys) return { answer: await call() };
+    if (await this.paced(row, progress, keys)) return undefined;
+    try {
+      return { answer: await call() };
+    } finally {
+      this.pacer.settle(keys, this.monotonic());
     }
   }
 
@@ -232,10 +249,10 @@ export class OutboxSender {
     for (const receiver of receivers) {
       const key = receiverKey(receiver);
       if (key in progress.delivered || key in progress.failed) continue;
-      if (await this.paced(row, progress, paceKeysOf(receiver))) return 'paced';
       try {
-        const { messageId } = await gateway.send(receiver, message, uuidFor(row.key, key));
-        progress.delivered[key] = messageId;
+        const sent = await this.inSlot(row, progress, paceKeysOf(receiver), () => gateway.send(receiver, message, uuidFor(row.key, key)));
+        if (!sent) return 'paced';
+        progress.delivered[key] = sent.answer.messageId;
       } catch (error) {
         if (error instanceof NotReadyError) throw error;
         const apiError = toLarkApiError(error);
@@ -254,28 +271,29 @@ export class OutboxSender {
   }
 
   /** Pacing for rows that live in one receiver's lane (replies and buzzes: they post in it or notify its people). */
-  private async pacedInLane(row: OutboxRow, progress: Progress): Promise<boolean> {
+  private laneKeys(row: OutboxRow): PaceKeys | undefined {
     const receiver = receiverOfLane(row.lane);
-    return receiver ? this.paced(row, progress, paceKeysOf(receiver)) : false;
+    return receiver && paceKeysOf(receiver);
   }
 
   private async deliverReply(row: OutboxRow, progress: Progress, log: Logger): Promise<Outcome> {
     const { db, gateway, clock } = this.options;
     const { to } = row.target as { to: MessageRef };
     const message = (row.payload as { message: OutgoingMessage }).message;
-    if (await this.pacedInLane(row, progress)) return 'paced';
     const target = await resolveMessageId(db, to);
-    let messageId: string;
-    try {
-      ({ messageId } = await gateway.reply(target, message, uuidFor(row.key, 'reply')));
-    } catch (error) {
-      const apiError = toLarkApiError(error);
-      const fallback = receiverOfLane(row.lane);
-      if (apiError.code === undefined || !REPLY_TARGET_GONE.has(apiError.code) || !fallback) throw apiError;
-      log.info('the message replied to is gone; posting in its chat instead');
-      ({ messageId } = await gateway.send(fallback, message, uuidFor(row.key, 'reply-fallback')));
-    }
-    progress.delivered[row.lane] = messageId;
+    const replied = await this.inSlot(row, progress, this.laneKeys(row), async () => {
+      try {
+        return await gateway.reply(target, message, uuidFor(row.key, 'reply'));
+      } catch (error) {
+        const apiError = toLarkApiError(error);
+        const fallback = receiverOfLane(row.lane);
+        if (apiError.code === undefined || !REPLY_TARGET_GONE.has(apiError.code) || !fallback) throw apiError;
+        log.info('the message replied to is gone; posting in its chat instead');
+        return gateway.send(fallback, message, uuidFor(row.key, 'reply-fallback'));
+      }
+    });
+    if (!replied) return 'paced';
+    progress.delivered[row.lane] = replied.answer.messageId;
     await markOutboxSent(db, row.id, clock.now(), progress);
     log.info('replied');
     return 'sent';
@@ -291,8 +309,9 @@ export class OutboxSender {
       log.debug({ version, applied }, 'card patch superseded by a newer version; dropped');
       return 'sent';
     }
-    if (await this.paced(row, { delivered: {}, failed: {} }, { message: copy })) return 'paced';
-    await gateway.patchCard(await resolveMessageId(db, to), card);
+    // The message id first: a card not yet sent is not ready, and takes no pacing slot finding out.
+    const messageId = await resolveMessageId(db, to);
+    if (!(await this.inSlot(row, { delivered: {}, failed: {} }, { message: copy }, () => gateway.patchCard(messageId, card)))) return 'paced';
     await markOutboxSent(db, row.id, clock.now(), { version });
     return 'sent';
   }
@@ -301,8 +320,10 @@ export class OutboxSender {
     const { db, gateway, clock } = this.options;
     const { to } = row.target as { to: MessageRef };
     const { openIds } = row.payload as { openIds: string[] };
-    if (await this.pacedInLane(row, { delivered: {}, failed: {} })) return 'paced';
-    const { invalid } = await gateway.urgent(await resolveMessageId(db, to), openIds);
+    const messageId = await resolveMessageId(db, to);
+    const buzzed = await this.inSlot(row, { delivered: {}, failed: {} }, this.laneKeys(row), () => gateway.urgent(messageId, openIds));
+    if (!buzzed) return 'paced';
+    const { invalid } = buzzed.answer;
     if (invalid.length > 0) log.warn({ invalid }, 'some people could not be buzzed (not in the chat)');
     await markOutboxSent(db, row.id, clock.now(), { invalid });
     return 'sent';
@@ -342,6 +363,7 @@ export class OutboxSender {
 
   private async failed(row: OutboxRow, progress: Progress, error: LarkApiError, log: Logger): Promise<Outcome> {
     if (!error.retryable) return this.giveUp(row, progress, error.message, log);
+    if (error.appRateLimited) this.pacer.holdApp(this.monotonic() + (error.retryAfterMs ?? APP_HOLD_WITHOUT_RESET_MS));
     const now = this.options.clock.now();
     const delay = Math.max(error.retryAfterMs ?? 0, backoffMs(row.attempts));
     if (now.getTime() + delay - row.createdAt.getTime() > this.deadAfterMs) {

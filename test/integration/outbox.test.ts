@@ -114,6 +114,20 @@ describe('outbox sender', () => {
     expect(lark.messages).toHaveLength(1);
   });
 
+  it('after the app-wide limit (99991400), holds every chat\'s sends until the reset, not just the refused row\'s', async () => {
+    lark.failNext(1, { status: 429, body: { code: 99991400, msg: 'request trigger frequency limit' }, headers: { 'x-ogw-ratelimit-reset': '7' } });
+    await enqueueOutbox(db.db, 'a1', sendToChat('oc_a', 'x'), T0);
+    await enqueueOutbox(db.db, 'b1', sendToChat('oc_b', 'y'), T0);
+    const s = sender({ batchSize: 1 });
+    expect(await s.sweep()).toMatchObject({ claimed: 1, retried: 1 });
+    // The other chat's message is not sent into the refusal: given back until the app may call again.
+    expect(await s.sweep()).toMatchObject({ claimed: 1, paced: 1 });
+    expect(lark.requests).toHaveLength(1);
+    fakeTime += 7000;
+    expect(await s.sweep()).toMatchObject({ claimed: 1, sent: 1 });
+    expect(lark.messages.map((m) => m.receiveId)).toEqual(['oc_b']);
+  });
+
   it('retries the per-chat limit 230020 even though Lark answers it with HTTP 400', async () => {
     lark.failNext(1, { status: 400, body: { code: 230020, msg: 'This operation triggers the frequency limit' } });
     await enqueueOutbox(db.db, 'k4', sendToChat('oc_a', 'x'), T0);

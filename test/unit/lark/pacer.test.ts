@@ -59,6 +59,18 @@ describe('Pacer', () => {
     expect(pacer.tryTake({ message: 'om_2' }, 30)).toBe(0);
   });
 
+  it('holds every call of the app until the time Lark named after a rate-limit refusal', () => {
+    const pacer = new Pacer(limits);
+    expect(pacer.tryTake({ chatId: 'oc_a' }, 0)).toBe(0);
+    pacer.holdApp(3000);
+    expect(pacer.tryTake({ chatId: 'oc_b' }, 100)).toBe(2900);
+    expect(pacer.tryTakeSpaced({ openId: 'ou_a' }, 2500)).toBe(500);
+    // An earlier hold does not shorten a later one.
+    pacer.holdApp(1000);
+    expect(pacer.tryTake({}, 2999)).toBe(1);
+    expect(pacer.tryTake({ chatId: 'oc_b' }, 3000)).toBe(0);
+  });
+
   it('forgets idle chats', () => {
     const pacer = new Pacer(limits);
     pacer.tryTake({ chatId: 'oc_a', openId: 'ou_a' }, 0);
@@ -84,6 +96,40 @@ describe('Pacer', () => {
       // Late after a pause: the next call goes at once, the one after is spaced from it, not bunched.
       expect(callAt(pacer, { chatId: 'oc_y' }, 500)).toBe(500);
       expect(callAt(pacer, { chatId: 'oc_z' }, 500)).toBe(520);
+    });
+
+    it('does not let a timer\'s lateness add up: a sender that always wakes 3 ms late still keeps the rate', () => {
+      const pacer = new Pacer(limits);
+      let now = 0;
+      const at: number[] = [];
+      for (let i = 0; i < 100; i += 1) {
+        for (let wait = pacer.tryTakeSpaced({ chatId: `oc_${i}` }, now); wait > 0; wait = pacer.tryTakeSpaced({ chatId: `oc_${i}` }, now)) now += wait + 3;
+        at.push(now);
+      }
+      // Due every 20 ms: the hundredth call goes 3 ms after its due time, not 99 x 3 ms after it.
+      expect(at[99]).toBe(99 * 20 + 3);
+      expect(at.slice(1).every((t, i) => t - at[i]! >= 10)).toBe(true);
+    });
+
+    it('counts a started call until Lark has answered it, so a slow arrival cannot bunch the calls at Lark\'s side', () => {
+      const pacer = new Pacer({ ...limits, perChatPerSecond: 2 });
+      let now = 0;
+      for (let i = 0; i < 50; i += 1) {
+        for (let wait = pacer.tryStartSpaced({ chatId: `oc_${i}` }, now); wait > 0; wait = pacer.tryStartSpaced({ chatId: `oc_${i}` }, now)) now += wait;
+      }
+      expect(now).toBe(49 * 20);
+      // A second after the first call started, but none has been answered: Lark may not have counted them yet.
+      expect(pacer.tryStartSpaced({ chatId: 'oc_new' }, 1000)).toBeGreaterThan(0);
+      for (let i = 0; i < 50; i += 1) pacer.settle({ chatId: `oc_${i}` }, 1200 + i);
+      // Room again once the first answer is a second old.
+      expect(pacer.tryStartSpaced({ chatId: 'oc_new' }, 1300)).toBe(900);
+      expect(pacer.tryStartSpaced({ chatId: 'oc_new' }, 2200)).toBe(0);
+      // A chat's window counts the same way: its two calls, one answered late.
+      expect(pacer.tryStartSpaced({ chatId: 'oc_0' }, 2300)).toBe(0);
+      pacer.settle({ chatId: 'oc_0' }, 3500);
+      expect(pacer.tryStartSpaced({ chatId: 'oc_0' }, 3600)).toBe(0);
+      pacer.settle({ chatId: 'oc_0' }, 3610);
+      expect(pacer.tryStartSpaced({ chatId: 'oc_0' }, 3700)).toBe(800);
     });
 
     it('keeps a chat to its limit a second', () => {
@@ -120,7 +166,45 @@ describe('Pacer', () => {
           expect(inWindow(call.at, 60_000)).toBeLessThanOrEqual(300);
           expect(inWindow(call.at, 1000, call.chat)).toBeLessThanOrEqual(4);
         }
-        expect(calls.slice(1).every((c, i) => c.at - calls[i]!.at >= 1000 / 47 - 1e-9)).toBe(true);
+        // Never closer than half a spacing (a late call is counted at its due time; see tryTakeSpaced).
+        expect(calls.slice(1).every((c, i) => c.at - calls[i]!.at >= 1000 / 47 / 2 - 1e-9)).toBe(true);
+      }
+    });
+
+    it('never lets Lark count more than the limits, however late each call arrives before its answer', () => {
+      let seed = 7;
+      const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+      for (let run = 0; run < 20; run += 1) {
+        const pacer = new Pacer({ perChatPerSecond: 4, perUserPerSecond: 4, appPerSecond: 48, appPerMinute: 300 });
+        const arrivals: { at: number; chat: string }[] = [];
+        const answers: { at: number; chat: string }[] = [];
+        const answerUpTo = (now: number) => {
+          answers.sort((a, b) => a.at - b.at);
+          while (answers.length > 0 && answers[0]!.at <= now) {
+            const answer = answers.shift()!;
+            pacer.settle({ chatId: answer.chat }, answer.at);
+          }
+        };
+        let now = 0;
+        for (let i = 0; i < 400; i += 1) {
+          now += next() % 30;
+          const chat = `oc_${next() % 6}`;
+          for (answerUpTo(now); ; answerUpTo(now)) {
+            const wait = pacer.tryStartSpaced({ chatId: chat }, now);
+            if (wait === 0) break;
+            now += wait;
+          }
+          // Answered up to 300 ms later; Lark counts it somewhere in between.
+          const latency = next() % 300;
+          arrivals.push({ at: now + ((next() % 1000) / 1000) * latency, chat });
+          answers.push({ at: now + latency, chat });
+        }
+        const inWindow = (from: number, span: number, chat?: string) => arrivals.filter((c) => c.at >= from && c.at < from + span && (!chat || c.chat === chat)).length;
+        for (const arrival of arrivals) {
+          expect(inWindow(arrival.at, 1000)).toBeLessThanOrEqual(48);
+          expect(inWindow(arrival.at, 60_000)).toBeLessThanOrEqual(300);
+          expect(inWindow(arrival.at, 1000, arrival.chat)).toBeLessThanOrEqual(4);
+        }
       }
     });
   });
