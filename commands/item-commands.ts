@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CLOCK_LABELS_ZH } from '../src/domain/clocks.js';
 import { STATE_LABELS_ZH, type ItemState } from '../src/domain/lifecycle.js';
 import { overdueClockKinds } from '../src/db/queries/clocks.js';
-import { listItems, unitsOfItem } from '../src/db/queries/items.js';
+import { listItems, unitsOfItem, unitsOfItems } from '../src/db/queries/items.js';
 import { findUnit, listActiveUnits } from '../src/db/queries/organisation.js';
 import { consultationsOf } from '../src/db/queries/records.js';
 import { closeItem, reopenItem } from '../src/workflow/actions/lifecycle.js';
@@ -52,10 +52,10 @@ async function listText(ctx: CommandContext, filter: string | undefined): Promis
   if (overdueOnly) rows = rows.filter((row) => overdue.has(row.id)).slice(0, 30);
   if (rows.length === 0) return '没有符合条件的舆情。';
   const lines: string[] = [];
-  const unitNames = new Map((await listActiveUnits(ctx.tx)).map((unit) => [unit.code, unit.name]));
-  const leads = await Promise.all(rows.map((row) => unitsOfItem(ctx.tx, row.id)));
-  for (const [i, row] of rows.entries()) {
-    const { lead } = leads[i]!;
+  const [units, activeUnits] = await Promise.all([unitsOfItems(ctx.tx, rows.map((row) => row.id)), listActiveUnits(ctx.tx)]);
+  const unitNames = new Map(activeUnits.map((unit) => [unit.code, unit.name]));
+  for (const row of rows) {
+    const { lead } = units.get(row.id)!;
     const leadName = lead ? (unitNames.get(lead) ?? (await findUnit(ctx.tx, lead))?.name ?? lead) : '待指定';
     const late = overdue.get(row.id)?.map((kind) => CLOCK_LABELS_ZH[kind]);
     lines.push(`${row.ref} ${row.drill ? '[演练]' : ''}[${STATE_LABELS_ZH[row.state as ItemState]}] ${row.title}（${leadName}）${late ? ` ⚠${late.join('、')}超时` : ''}`);

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { findItemByRef, setItemUnits, unitsOfItem } from '../../src/db/queries/items.js';
+import { findItemByRef, setItemUnits, unitsOfItem, unitsOfItems } from '../../src/db/queries/items.js';
 import { itemUnits } from '../../src/db/schema/index.js';
 import { useAppHarness } from '../helpers/harness.js';
 
@@ -38,5 +38,19 @@ describe("an item's units, read once per transaction", () => {
     }).catch((error: unknown) => expect(String(error)).toMatch(/Rollback/));
     const [row] = await db.db.execute<{ n: number }>(sql`select count(*)::int as n from item_units where active`);
     expect(row?.n).toBe(1);
+  });
+
+  it('many items\' units in one read (the list): each item as unitsOfItem reads it, an item without units empty', async () => {
+    await d.say('ou_news_staff', '/yq new 学校食堂饭菜差\n部门: 教育局, 卫健委, 公安局', 'oc_news');
+    await d.say('ou_news_staff', '/yq new 路灯不亮\n部门: 公安局', 'oc_news');
+    const [first, second, third] = await Promise.all(['YQ-20261127-001', 'YQ-20261127-002', 'YQ-20261127-003'].map(async (ref) => (await findItemByRef(db.db, ref))!));
+    await setItemUnits(db.db, third!.id, { cooperating: [] }, AT);
+    const many = await unitsOfItems(db.db, [third!.id, second!.id, first!.id, 999_999]);
+    expect([...many.keys()]).toEqual([third!.id, second!.id, first!.id, 999_999]);
+    expect(many.get(second!.id)).toEqual({ lead: 'education', cooperating: ['health', 'police'] });
+    for (const item of [first!, second!, third!]) expect(many.get(item.id)).toEqual(await unitsOfItem(db.db, item.id));
+    expect(many.get(third!.id)).toEqual({ lead: undefined, cooperating: [] });
+    expect(many.get(999_999)).toEqual({ lead: undefined, cooperating: [] });
+    expect((await unitsOfItems(db.db, [])).size).toBe(0);
   });
 });

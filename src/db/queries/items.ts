@@ -84,9 +84,30 @@ const activeItemUnitsQuery = builtOnce((db) =>
     .orderBy(asc(itemUnits.since), asc(itemUnits.unitCode)),
 );
 
-async function readUnitsOfItem(db: DbOrTx, itemId: number): Promise<ItemUnits> {
-  const rows = await activeItemUnitsQuery(db, { itemId });
+type ItemUnitRow = typeof itemUnits.$inferSelect;
+
+/** `rows`: one item's active unit rows, in the order they joined. */
+function asItemUnits(rows: ItemUnitRow[]): ItemUnits {
   return { lead: rows.find((r) => r.role === 'lead')?.unitCode, cooperating: rows.filter((r) => r.role === 'cooperating').map((r) => r.unitCode) };
+}
+
+async function readUnitsOfItem(db: DbOrTx, itemId: number): Promise<ItemUnits> {
+  return asItemUnits(await activeItemUnitsQuery(db, { itemId }));
+}
+
+/** The active units of many items in one statement (lists); every id asked for has an entry. */
+export async function unitsOfItems(db: DbOrTx, itemIds: readonly number[]): Promise<Map<number, ItemUnits>> {
+  const rows =
+    itemIds.length === 0
+      ? []
+      : await db
+          .select()
+          .from(itemUnits)
+          .where(and(inArray(itemUnits.itemId, [...itemIds]), eq(itemUnits.active, true)))
+          .orderBy(asc(itemUnits.itemId), asc(itemUnits.since), asc(itemUnits.unitCode));
+  const byItem = new Map<number, ItemUnitRow[]>(itemIds.map((id) => [id, []]));
+  for (const row of rows) byItem.get(row.itemId)!.push(row);
+  return new Map([...byItem].map(([id, unitRows]) => [id, asItemUnits(unitRows)]));
 }
 
 /**

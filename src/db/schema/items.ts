@@ -40,6 +40,8 @@ export const items = pgTable(
     index('items_state').on(t.state),
     // Reports read a period's items: drills never count.
     index('items_registered').on(t.registeredAt).where(sql`not ${t.drill}`),
+    // Lists (/yq list) are the newest first of all items, drills included: read backwards, not sorted.
+    index('items_registered_any').on(t.registeredAt),
     // The notable items of a period (major, critical, rumours), newest first, without reading the rest.
     index('items_notable_registered').on(t.registeredAt).where(sql`not ${t.drill} and (${t.level} in ('major', 'critical') or ${t.category} = 'rumour')`),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX "items_registered_any" ON "items" USING btree ("registered_at");
