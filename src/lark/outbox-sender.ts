@@ -125,7 +125,7 @@ export class OutboxSender {
     const { db, clock, refill } = this.options;
     if (refill) await refill().catch((error: unknown) => this.options.log.error({ err: error }, 'outbox refill failed'));
     const now = clock.now();
-    const rows = await db.transaction((tx) => claimOutboxRows(tx, now, new Date(now.getTime() + this.leaseMs), this.batchSize));
+    const rows = await claimOutboxRows(db, now, new Date(now.getTime() + this.leaseMs), this.batchSize);
     this.pacedWaitMs = Infinity;
     const result: SweepResult = { claimed: rows.length, sent: 0, retried: 0, dead: 0, paced: 0 };
     const dead: OutboxRow[] = [];

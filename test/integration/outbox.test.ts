@@ -2,7 +2,7 @@ import nock from 'nock';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
-import { enqueueOutbox, type OutboxCommand } from '../../src/db/queries/outbox.js';
+import { claimOutboxRows, enqueueOutbox, type OutboxCommand } from '../../src/db/queries/outbox.js';
 import { outbox } from '../../src/db/schema/index.js';
 import { createLarkClient } from '../../src/lark/client.js';
 import { createLarkGateway } from '../../src/lark/gateway.js';
@@ -181,6 +181,24 @@ describe('outbox sender', () => {
       expect(texts).toEqual([...texts].sort((x, y) => x - y));
     }
     expect((await db.db.select().from(outbox)).every((row) => row.sentAt)).toBe(true);
+  });
+
+  it('claims in one statement: concurrent claims take disjoint lane heads, each at most its limit, all leased', async () => {
+    for (let i = 0; i < 90; i += 1) await enqueueOutbox(db.db, `c${i}`, sendToChat(`oc_${i % 30}`, `n${i}`), T0);
+    const lease = new Date(T0.getTime() + 60_000);
+    const claims = await Promise.all(Array.from({ length: 12 }, () => claimOutboxRows(db.db, T0, lease, 3)));
+    const ids = claims.flat().map((row) => row.id);
+    expect(claims.every((rows) => rows.length <= 3)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Only the head of each chat's lane: the first 30 rows queued, one per chat.
+    const all = await db.db.select().from(outbox).orderBy(outbox.id);
+    const heads = new Set(all.slice(0, 30).map((row) => row.id));
+    expect(ids.every((id) => heads.has(id))).toBe(true);
+    expect(ids.length).toBe(30);
+    expect(all.filter((row) => row.claimedUntil?.getTime() === lease.getTime()).map((row) => row.id).sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
+    // Nothing left to claim until the lease ends.
+    expect(await claimOutboxRows(db.db, T0, lease, 3)).toEqual([]);
+    expect(await claimOutboxRows(db.db, new Date(lease.getTime() + 1), lease, 50)).toHaveLength(30);
   });
 
   it('dead-letters a permanent failure and tells the admins in one message', async () => {

@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { runFixed } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
 import { outbox } from '../schema/index.js';
@@ -103,8 +103,12 @@ export async function enqueueOutbox(db: DbOrTx, key: string, command: OutboxComm
  * Claims up to `limit` rows that are due and at the head of their lane, leasing them until
  * `leaseUntil`. SKIP LOCKED and the lease keep two senders from ever taking the same row.
  */
+/**
+ * Claims up to `limit` lane heads that are due and not held by another sender, in one statement
+ * (no transaction needed: the rows are locked, skipped by a concurrent claim, and leased at once).
+ */
 export async function claimOutboxRows(db: DbOrTx, now: Date, leaseUntil: Date, limit: number): Promise<OutboxRow[]> {
-  const rows = await db.execute<{ id: number }>(sql`
+  const due = sql`
     with heads as (
       select distinct on (lane) id from ${outbox}
       where sent_at is null and dead_at is null
@@ -115,10 +119,11 @@ export async function claimOutboxRows(db: DbOrTx, now: Date, leaseUntil: Date, l
       and (o.claimed_until is null or o.claimed_until < ${now.toISOString()}::timestamptz)
     order by o.id
     limit ${limit}
-    for update of o skip locked`);
-  const ids = rows.map((row) => Number(row.id));
-  if (ids.length === 0) return [];
-  return db.update(outbox).set({ claimedUntil: leaseUntil }).where(inArray(outbox.id, ids)).returning();
+    for update of o skip locked`;
+  // array(...) makes the claim an init plan: run once, whatever plan the update gets (an IN
+  // subquery may be rescanned, each rescan locking rows of its own).
+  const rows = await db.update(outbox).set({ claimedUntil: leaseUntil }).where(sql`${outbox.id} = any(array(${due}))`).returning();
+  return rows.sort((a, b) => a.id - b.id);
 }
 
 export async function markOutboxSent(db: DbOrTx, id: number, at: Date, result: unknown): Promise<void> {
