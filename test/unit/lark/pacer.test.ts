@@ -3,6 +3,19 @@ import { Pacer } from '../../../src/lark/pacer.js';
 
 const limits = { perChatPerSecond: 5, perUserPerSecond: 5, appPerSecond: 50, appPerMinute: 1000 };
 
+/** The same pseudo-random sequence every run. */
+const seeded = (seed: number) => () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+
+/** Every second and minute starting at a call, and each chat's second, holds no more than the limits. */
+function expectWithinLimits(calls: { at: number; chat: string }[], { perSecond, perMinute, perChat }: { perSecond: number; perMinute: number; perChat: number }) {
+  const inWindow = (from: number, span: number, chat?: string) => calls.filter((c) => c.at >= from && c.at < from + span && (!chat || c.chat === chat)).length;
+  for (const call of calls) {
+    expect(inWindow(call.at, 1000)).toBeLessThanOrEqual(perSecond);
+    expect(inWindow(call.at, 60_000)).toBeLessThanOrEqual(perMinute);
+    expect(inWindow(call.at, 1000, call.chat)).toBeLessThanOrEqual(perChat);
+  }
+}
+
 describe('Pacer', () => {
   it('lets five calls a second into one chat and makes the sixth wait for the first to age out', () => {
     const pacer = new Pacer(limits);
@@ -148,8 +161,7 @@ describe('Pacer', () => {
     });
 
     it('never puts more calls in any window than its limits, whatever the order of asking', () => {
-      let seed = 11;
-      const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+      const next = seeded(11);
       for (let run = 0; run < 20; run += 1) {
         const pacer = new Pacer({ perChatPerSecond: 4, perUserPerSecond: 4, appPerSecond: 47, appPerMinute: 300 });
         const calls: { at: number; chat: string }[] = [];
@@ -160,20 +172,14 @@ describe('Pacer', () => {
           now = callAt(pacer, { chatId: chat }, now);
           calls.push({ at: now, chat });
         }
-        const inWindow = (from: number, span: number, chat?: string) => calls.filter((c) => c.at >= from && c.at < from + span && (!chat || c.chat === chat)).length;
-        for (const call of calls) {
-          expect(inWindow(call.at, 1000)).toBeLessThanOrEqual(47);
-          expect(inWindow(call.at, 60_000)).toBeLessThanOrEqual(300);
-          expect(inWindow(call.at, 1000, call.chat)).toBeLessThanOrEqual(4);
-        }
+        expectWithinLimits(calls, { perSecond: 47, perMinute: 300, perChat: 4 });
         // Never closer than half a spacing (a late call is counted at its due time; see tryTakeSpaced).
         expect(calls.slice(1).every((c, i) => c.at - calls[i]!.at >= 1000 / 47 / 2 - 1e-9)).toBe(true);
       }
     });
 
     it('never lets Lark count more than the limits, however late each call arrives before its answer', () => {
-      let seed = 7;
-      const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+      const next = seeded(7);
       for (let run = 0; run < 20; run += 1) {
         const pacer = new Pacer({ perChatPerSecond: 4, perUserPerSecond: 4, appPerSecond: 48, appPerMinute: 300 });
         const arrivals: { at: number; chat: string }[] = [];
@@ -199,12 +205,7 @@ describe('Pacer', () => {
           arrivals.push({ at: now + ((next() % 1000) / 1000) * latency, chat });
           answers.push({ at: now + latency, chat });
         }
-        const inWindow = (from: number, span: number, chat?: string) => arrivals.filter((c) => c.at >= from && c.at < from + span && (!chat || c.chat === chat)).length;
-        for (const arrival of arrivals) {
-          expect(inWindow(arrival.at, 1000)).toBeLessThanOrEqual(48);
-          expect(inWindow(arrival.at, 60_000)).toBeLessThanOrEqual(300);
-          expect(inWindow(arrival.at, 1000, arrival.chat)).toBeLessThanOrEqual(4);
-        }
+        expectWithinLimits(arrivals, { perSecond: 48, perMinute: 300, perChat: 4 });
       }
     });
   });
