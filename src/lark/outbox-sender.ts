@@ -303,14 +303,18 @@ export class OutboxSender {
     const { db, gateway, clock } = this.options;
     const { to, copy } = row.target as { to: MessageRef; copy: string };
     const { card, version } = row.payload as { card: Record<string, unknown>; version: number };
-    const { applied, newer } = await patchStanding(db, copy, version);
+    // Both reads at once; the message's (which fails while the card is not yet sent) counts only
+    // for a patch still needed. It comes before the pacing slot: waiting takes no slot.
+    const [standing, message] = await Promise.allSettled([patchStanding(db, copy, version), resolveMessageId(db, to)]);
+    if (standing.status === 'rejected') throw standing.reason;
+    const { applied, newer } = standing.value;
     if ((applied !== undefined && applied >= version) || newer) {
       await markOutboxSent(db, row.id, clock.now(), { superseded: true });
       log.debug({ version, applied }, 'card patch superseded by a newer version; dropped');
       return 'sent';
     }
-    // The message id first: a card not yet sent is not ready, and takes no pacing slot finding out.
-    const messageId = await resolveMessageId(db, to);
+    if (message.status === 'rejected') throw message.reason;
+    const messageId = message.value;
     if (!(await this.inSlot(row, { delivered: {}, failed: {} }, { message: copy }, () => gateway.patchCard(messageId, card)))) return 'paced';
     await markOutboxSent(db, row.id, clock.now(), { version });
     return 'sent';

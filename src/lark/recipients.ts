@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../db/client.js';
 import { adminOpenIds, effectiveChatId, effectiveRoster, openIdsOf } from '../db/queries/organisation.js';
-import { findOutboxRow, type MessageRef, type SendTarget } from '../db/queries/outbox.js';
+import { outboxOutcome, type MessageRef, type SendTarget } from '../db/queries/outbox.js';
 import { LarkApiError, type Receiver } from './gateway.js';
 
 /**
@@ -25,7 +25,7 @@ export function receiverKey(receiver: Receiver): string {
 
 /** The chat an earlier create_chat row made; not there yet is a retryable wait, never a loss. */
 export async function createdChatId(db: DbOrTx, createKey: string): Promise<string> {
-  const row = await findOutboxRow(db, createKey);
+  const row = await outboxOutcome(db, createKey);
   const chatId = (row?.result as { chatId?: string } | null)?.chatId;
   if (row?.sentAt && chatId) return chatId;
   if (row?.deadAt) throw new LarkApiError(false, undefined, undefined, `the chat of ${createKey} was never created`);
@@ -47,7 +47,7 @@ export class NotReadyError extends Error {
 /** The id of a message the bot sent; a copy whose send has not happened yet is a retryable wait. */
 export async function resolveMessageId(db: DbOrTx, ref: MessageRef): Promise<string> {
   if ('messageId' in ref) return ref.messageId;
-  const row = await findOutboxRow(db, ref.sendKey);
+  const row = await outboxOutcome(db, ref.sendKey);
   const messageId = (row?.result as { delivered?: Record<string, string> } | null)?.delivered?.[ref.receiver];
   if (messageId) return messageId;
   if (row?.deadAt || row?.sentAt) throw new LarkApiError(false, undefined, undefined, `${ref.sendKey} never reached ${ref.receiver}`);

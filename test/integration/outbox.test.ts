@@ -277,6 +277,27 @@ describe('outbox sender', () => {
     expect(lark.patches).toHaveLength(1);
   });
 
+  it('drops a superseded patch of a card not yet sent, and waits with the newest until the card is there', async () => {
+    const lift = lark.failWhen((path) => path.includes('receive_id_type=chat_id') || path.endsWith('/messages'), { status: 503 });
+    await enqueueOutbox(db.db, 'card:slow', { kind: 'send', target: { chatId: 'oc_slow' }, message: { msgType: 'interactive', card: { v: 0 } } }, T0);
+    const to = { sendKey: 'card:slow', receiver: 'chat:oc_slow' };
+    await enqueueOutbox(db.db, 'patch:1', { kind: 'patch', to, lane: 'copy:slow', card: { v: 1 }, version: 1 }, T0);
+    await enqueueOutbox(db.db, 'patch:2', { kind: 'patch', to, lane: 'copy:slow', card: { v: 2 }, version: 2 }, T0);
+    const s = sender();
+    expect(await s.sweep()).toMatchObject({ claimed: 2, retried: 1, sent: 1 });
+    expect(await s.sweep()).toMatchObject({ claimed: 1, paced: 1 });
+    const rows = new Map((await db.db.select().from(outbox)).map((row) => [row.key, row]));
+    expect(rows.get('patch:1')).toMatchObject({ result: { superseded: true } });
+    expect(rows.get('patch:1')!.sentAt).not.toBeNull();
+    expect(rows.get('patch:2')!.sentAt).toBeNull();
+    expect(lark.patches).toEqual([]);
+    lift();
+    // Past the card's retry time: the card goes, then (in that sweep or the next) the patch.
+    clock.set(new Date(T0.getTime() + 5000));
+    for (let round = 0; round < 5 && lark.patches.length === 0; round += 1) await s.sweep();
+    expect(lark.patches).toEqual([{ messageId: lark.messages[0]!.messageId, content: { v: 2 } }]);
+  });
+
   it('paces under the per-chat limit by waiting for each slot while holding the row', async () => {
     for (let i = 0; i < 8; i += 1) await enqueueOutbox(db.db, `p${i}`, sendToChat('oc_busy', `${i}`), T0);
     const s = sender({

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { runFixed } from '../built-once.js';
+import { builtOnce, runFixed } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
 import { outbox } from '../schema/index.js';
 
@@ -173,7 +173,15 @@ export async function patchStanding(db: DbOrTx, copy: string, version: number): 
   return { applied: (row?.applied as number | null) ?? undefined, newer: row?.newer === true };
 }
 
-export async function findOutboxRow(db: DbOrTx, key: string): Promise<OutboxRow | undefined> {
-  const [row] = await db.select().from(outbox).where(eq(outbox.key, key));
+const outcomeQuery = builtOnce((db) =>
+  db.select({ result: outbox.result, sentAt: outbox.sentAt, deadAt: outbox.deadAt }).from(outbox).where(eq(outbox.key, sql.placeholder('key'))),
+);
+
+/**
+ * What became of the row queued under `key`: what it delivered, and whether it is done. Not its
+ * payload, which for a card is the whole card (a patch asks this of its card's send, each time).
+ */
+export async function outboxOutcome(db: DbOrTx, key: string): Promise<Pick<OutboxRow, 'result' | 'sentAt' | 'deadAt'> | undefined> {
+  const [row] = await outcomeQuery(db, { key });
   return row;
 }
