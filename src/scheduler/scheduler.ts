@@ -14,8 +14,16 @@ export interface ScheduledJob {
   run(): Promise<unknown>;
 }
 
+interface Entry {
+  job: ScheduledJob;
+  timer?: schedule.Job;
+  running?: Promise<void>;
+  /** The run that follows the one under way, shared by everyone who asked meanwhile. */
+  next?: Promise<void>;
+}
+
 export class Scheduler {
-  private readonly jobs = new Map<string, { job: ScheduledJob; timer?: schedule.Job; running?: Promise<unknown> }>();
+  private readonly jobs = new Map<string, Entry>();
 
   constructor(private readonly log: Logger) {}
 
@@ -29,19 +37,34 @@ export class Scheduler {
     }
   }
 
-  /** Runs a job now unless it is already running (then waits for that run). */
+  /**
+   * Runs a job now and waits for it. Runs never overlap: asked while one is under way, it runs once
+   * more after it, since that run may have read the time or the data before what the caller wants
+   * seen (the sandbox's clock jump, at start-up the first sweep); every caller meanwhile shares that
+   * one run.
+   */
   async runNow(name: string): Promise<void> {
     const entry = this.jobs.get(name);
     if (!entry) throw new Error(`no scheduled job ${name}`);
-    if (!entry.running) {
-      entry.running = entry.job
-        .run()
-        .catch((error: unknown) => this.log.error({ err: error, job: name }, 'scheduled job failed'))
-        .finally(() => {
-          entry.running = undefined;
-        });
-    }
-    await entry.running;
+    if (entry.next) return entry.next;
+    if (!entry.running) return this.run(entry);
+    entry.next = entry.running.then(() => {
+      entry.next = undefined;
+      return this.run(entry);
+    });
+    return entry.next;
+  }
+
+  private run(entry: Entry): Promise<void> {
+    const running = entry.job
+      .run()
+      .then(() => undefined)
+      .catch((error: unknown) => this.log.error({ err: error, job: entry.job.name }, 'scheduled job failed'))
+      .finally(() => {
+        if (entry.running === running) entry.running = undefined;
+      });
+    entry.running = running;
+    return running;
   }
 
   get timerCount(): number {
@@ -50,6 +73,6 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     for (const entry of this.jobs.values()) entry.timer?.cancel();
-    await Promise.all([...this.jobs.values()].map((entry) => entry.running));
+    await Promise.all([...this.jobs.values()].map((entry) => entry.next ?? entry.running));
   }
 }

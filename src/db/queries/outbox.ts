@@ -101,11 +101,8 @@ export async function enqueueOutbox(db: DbOrTx, key: string, command: OutboxComm
 
 /**
  * Claims up to `limit` rows that are due and at the head of their lane, leasing them until
- * `leaseUntil`. SKIP LOCKED and the lease keep two senders from ever taking the same row.
- */
-/**
- * Claims up to `limit` lane heads that are due and not held by another sender, in one statement
- * (no transaction needed: the rows are locked, skipped by a concurrent claim, and leased at once).
+ * `leaseUntil`. SKIP LOCKED and the lease keep two senders from ever taking the same row. One
+ * statement, no transaction: the rows are locked, skipped by a concurrent claim, and leased at once.
  */
 export async function claimOutboxRows(db: DbOrTx, now: Date, leaseUntil: Date, limit: number): Promise<OutboxRow[]> {
   const due = sql`
