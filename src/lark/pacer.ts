@@ -78,7 +78,7 @@ class Window {
   /** A started call was answered (or failed) at `now`. */
   settle(now: number): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
-    this.ends.push(now);
+    this.record(now);
   }
 
   /** Forgets calls that have left the window by `now`. */

@@ -38,9 +38,9 @@ export const items = pgTable(
     uniqueIndex('items_ref').on(t.ref),
     index('items_url_key').on(t.urlKey),
     index('items_state').on(t.state),
-    // Reports read a period's items: drills never count.
-    index('items_registered').on(t.registeredAt).where(sql`not ${t.drill}`),
-    // Lists (/yq list) are the newest first of all items, drills included: read backwards, not sorted.
+    // Reports read a period's items (drills filtered out on the rows); lists (/yq list) the newest
+    // first of all items, drills included: read backwards, not sorted. One index for both, so an
+    // item's change (every click) writes one registered_at entry, not two.
     index('items_registered_any').on(t.registeredAt),
     // The notable items of a period (major, critical, rumours), newest first, without reading the rest.
     index('items_notable_registered').on(t.registeredAt).where(sql`not ${t.drill} and (${t.level} in ('major', 'critical') or ${t.category} = 'rumour')`),
