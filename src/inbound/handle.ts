@@ -20,6 +20,7 @@ import { dedupeKeys, type InboundEvent } from '../lark/events.js';
 import { loadActor } from '../workflow/actor.js';
 import { BadPayloadError, RefusedError } from '../workflow/errors.js';
 import { bindUnitChatInTx } from '../workflow/organisation.js';
+import { holdClickedItem } from '../workflow/actions/common.js';
 import { CARD_ACTIONS } from './card-actions.js';
 import { truncate } from '../domain/text.js';
 
@@ -52,8 +53,19 @@ export async function handleInbound(deps: InboundDeps, event: InboundEvent): Pro
   const fresh = await deps.db.transaction(async (tx) => {
     // A command or a click looks at the organisation first: its read goes out with the dedupe
     // insert, one round trip for the two (wasted only on a duplicate delivery).
-    const [recorded] = await Promise.all([recordInboundEvent(tx, dedupeKeys(event), event.type, at), event.type === 'card_action' || event.type === 'message' ? orgSnapshot(tx) : undefined]);
-    if (!recorded) return false;
+    const recorded = Promise.all([recordInboundEvent(tx, dedupeKeys(event), event.type, at), event.type === 'card_action' || event.type === 'message' ? orgSnapshot(tx) : undefined]).then(
+      ([isNew]) => isNew,
+    );
+    // Awaited below on every path; this only keeps a failure from counting as unhandled meanwhile.
+    recorded.catch(() => undefined);
+    if (event.type === 'card_action') {
+      // A click starts before the dedupe insert is answered (onCardAction): its first statements go with it.
+      const outcome = await onCardAction(deps, tx, event, at, log, recorded);
+      if (outcome === DUPLICATE) return false;
+      response = outcome;
+      return true;
+    }
+    if (!(await recorded)) return false;
     response = await dispatch(deps, tx, event, at, log);
     return true;
   });
@@ -65,13 +77,12 @@ export async function handleInbound(deps: InboundDeps, event: InboundEvent): Pro
   return response;
 }
 
-async function dispatch(deps: InboundDeps, tx: Tx, event: InboundEvent, at: Date, log: Logger): Promise<CardResponse> {
+/** Everything but card clicks (onCardAction). */
+async function dispatch(deps: InboundDeps, tx: Tx, event: Exclude<InboundEvent, { type: 'card_action' }>, at: Date, log: Logger): Promise<CardResponse> {
   switch (event.type) {
     case 'message':
       await onMessage(deps, tx, event, at, log);
       return {};
-    case 'card_action':
-      return onCardAction(deps, tx, event, at, log);
     case 'bot_added':
       await onBotAdded(tx, event, at);
       log.info({ chatId: event.chatId }, 'bot added to a chat');
@@ -89,11 +100,25 @@ async function dispatch(deps: InboundDeps, tx: Tx, event: InboundEvent, at: Date
 type MessageEvent = Extract<InboundEvent, { type: 'message' }>;
 type CardActionEvent = Extract<InboundEvent, { type: 'card_action' }>;
 
-async function onCardAction(deps: InboundDeps, tx: Tx, event: CardActionEvent, at: Date, log: Logger): Promise<CardResponse> {
+/** A delivery the dedupe insert found already handled: nothing of it may commit but that finding. */
+const DUPLICATE = Symbol('duplicate delivery');
+
+/**
+ * A card click. It starts before the dedupe insert is answered: the clicked item's lock and units
+ * go out with that insert, one round trip for both. `recorded` says whether the delivery is new;
+ * nothing is written, and the action's savepoint not opened, before it does (a savepoint sent
+ * ahead of the insert would take the insert with it when an action rolls back).
+ */
+async function onCardAction(deps: InboundDeps, tx: Tx, event: CardActionEvent, at: Date, log: Logger, recorded: Promise<boolean>): Promise<CardResponse | typeof DUPLICATE> {
   const name = String(event.value.action ?? '');
   const entry = Object.hasOwn(CARD_ACTIONS, name) ? CARD_ACTIONS[name] : undefined;
   const actionLog = log.child({ action: name, actor: event.operatorOpenId, item: event.value.item });
-  if (!entry) {
+  // The payload is checked before anything runs: a forged or garbled one changes nothing.
+  const click = entry?.accept(event.value, event.formValue);
+  if (click?.ok && typeof click.value.item === 'number') holdClickedItem(tx, click.value.item);
+  const [fresh, actor] = await Promise.all([recorded, loadActor(tx, event.operatorOpenId)]);
+  if (!fresh) return DUPLICATE;
+  if (!click) {
     // A card from an older version, or a payload no card of ours sends: refused and recorded.
     actionLog.warn('card action with no handler');
     await insertSecurityEvent(tx, {
@@ -106,10 +131,7 @@ async function onCardAction(deps: InboundDeps, tx: Tx, event: CardActionEvent, a
     });
     return { toast: { type: 'warning', content: '这个卡片按钮已失效，请在最新的卡片上操作。' } };
   }
-  // The payload is checked before anything runs: a forged or garbled one changes nothing.
-  const click = entry.accept(event.value, event.formValue);
   if (!click.ok) return refuseBadPayload(tx, event, name, click.error, at, actionLog);
-  const actor = await loadActor(tx, event.operatorOpenId);
   try {
     const response = await tx.transaction((sp) =>
       click.run({

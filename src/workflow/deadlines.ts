@@ -11,7 +11,7 @@ import { clocks, items, reminders } from '../db/schema/index.js';
 import { enqueueOutbox } from '../db/queries/outbox.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { auditedChangeInTx } from './audited.js';
-import { loadFacts } from './item-facts.js';
+import { factsOf, readItemRecords, type ItemRecords } from './item-facts.js';
 import type { ViewContext } from './item-view.js';
 
 const CLOSED_STATES = new Set(['closed']);
@@ -62,6 +62,23 @@ function upsertClocks(tx: Tx, itemId: number, views: ClockView[], now: Date) {
   ]);
 }
 
+/** What syncDeadlines starts from besides the item's row: its records and its reminder rows. */
+export interface DeadlineInputs {
+  records: ItemRecords;
+  reminders: ReminderRow[];
+}
+
+/**
+ * Reads what syncDeadlines starts from, for a caller that holds the item (it was read with
+ * lockItem in this transaction) and wants the reads to go out with its own change to the item:
+ * neither read depends on the item's row, and while the item is held the reminder sweeper writes
+ * nothing for it.
+ */
+export async function readDeadlineInputs(tx: Tx, itemId: number): Promise<DeadlineInputs> {
+  const [records, reminders] = await Promise.all([readItemRecords(tx, itemId), remindersOfItem(tx, { itemId })]);
+  return { records, reminders };
+}
+
 /** An item's facts and the clocks computed from them (they do not depend on the time of asking). */
 export interface ItemClocks {
   facts: ItemFacts;
@@ -78,14 +95,13 @@ export interface ItemClocks {
  * Then runs `next` with the clocks (the card drawn in the same change shows the same clocks: they
  * are worked out once). The statements `next` sends first go out with the clocks' writes, one
  * round trip for both: `next` must not read the clocks or reminders tables (it has the clocks).
+ *
+ * `inputs`, when the caller read them already (readDeadlineInputs, with its change to the item),
+ * saves the round trip of reading them here.
  */
-export async function syncDeadlines<T>(tx: Tx, item: ItemRow, ctx: ViewContext, next: (clocks: ItemClocks) => Promise<T>): Promise<T> {
-  // The sweeper holds the item FOR SHARE while it sends a reminder and writes the next repeat. Taking
-  // the item here first means that row is committed, and seen below, before we decide what to cancel
-  // (otherwise a repeat written during a clock-stopping click would survive it).
-  // Sent together with the reads of the facts and reminders: the server runs a connection's
-  // statements in order, so the reads still happen once the lock is held, one round trip sooner.
-  const [, facts, existing] = await Promise.all([lockItemNoKeyUpdate(tx, { id: item.id }), loadFacts(tx, item), remindersOfItem(tx, { itemId: item.id })]);
+export async function syncDeadlines<T>(tx: Tx, item: ItemRow, ctx: ViewContext, next: (clocks: ItemClocks) => Promise<T>, inputs?: DeadlineInputs): Promise<T> {
+  const { records, reminders: existing } = inputs ?? (await lockAndReadInputs(tx, item.id));
+  const facts = factsOf(item, records);
   const views = computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar });
   if (ctx.calendar && views.some((view) => view.beyondCalendarData)) await warnCalendarRunOut(tx, item, ctx.calendar, ctx.now);
   const writes = clockWrites(tx, item, views, facts, existing, ctx);
@@ -93,6 +109,16 @@ export async function syncDeadlines<T>(tx: Tx, item: ItemRow, ctx: ViewContext, 
   // they reach the server in does not matter, so they all go at once, and `next` with them.
   const [result] = await Promise.all([next({ facts, views }), ...writes.map((write) => write())]);
   return result;
+}
+
+async function lockAndReadInputs(tx: Tx, itemId: number): Promise<DeadlineInputs> {
+  // The sweeper holds the item FOR SHARE while it sends a reminder and writes the next repeat. Taking
+  // the item here first means that row is committed, and seen below, before we decide what to cancel
+  // (otherwise a repeat written during a clock-stopping click would survive it).
+  // Sent together with the reads of the facts and reminders: the server runs a connection's
+  // statements in order, so the reads still happen once the lock is held, one round trip sooner.
+  const [, inputs] = await Promise.all([lockItemNoKeyUpdate(tx, { id: itemId }), readDeadlineInputs(tx, itemId)]);
+  return inputs;
 }
 
 /** The statements that make the clocks and reminder rows match `views`, not yet sent. */

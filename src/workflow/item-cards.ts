@@ -13,9 +13,9 @@ import {
 import { enqueueOutbox } from '../db/queries/outbox.js';
 import { units as unitsTable } from '../db/schema/index.js';
 import { and, eq } from 'drizzle-orm';
-import { queueCardRedraw } from '../db/queries/card-redraws.js';
+import { settleCopiesAfterChange } from '../db/queries/card-redraws.js';
 import { cardViewFor, loadItemView, type CardVariant, type ViewContext } from './item-view.js';
-import { syncDeadlines, type ItemClocks } from './deadlines.js';
+import { syncDeadlines, type DeadlineInputs, type ItemClocks } from './deadlines.js';
 
 /**
  * One card per (item, audience) (DESIGN.md §5): the news office, the lead unit, each cooperating
@@ -118,22 +118,22 @@ const FORMER_AUDIENCE: Pick<Audience, 'variant' | 'mention' | 'unitCode'> = { va
  * first of `clickedAmong` that has a live copy), which the click's answer carries. The other older
  * copies are left to the redraw queue (redrawItemCopies, after the commit, at the pace Lark takes
  * patches): a click does not wait for them, and a burst of changes to one item is one redraw.
+ * `inputs`: the clocks' reads, when the caller sent them with its change (syncDeadlines).
  */
-export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, clickedAmong: readonly string[] = []): Promise<SyncedCards> {
+export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, clickedAmong: readonly string[] = [], inputs?: DeadlineInputs): Promise<SyncedCards> {
   // Every change passes here, so the clocks and reminders move with the cards, in one transaction.
-  // The card's reads go out with the clocks' writes.
-  const drawing = await syncDeadlines(tx, item, ctx, (clocks) => prepareDrawing(tx, item, ctx, clocks));
+  // The card's reads go out with the clocks' writes, and with them the statement that marks the
+  // clicked copy and queues the others (it needs nothing the reads return).
+  const drawing = await syncDeadlines(tx, item, ctx, async (clocks) => {
+    const [prepared] = await Promise.all([prepareDrawing(tx, item, ctx, clocks), settleCopiesAfterChange(tx, item.id, clickedAmong, item.version, ctx.now)]);
+    return prepared;
+  }, inputs);
+  // The same choice as settleCopiesAfterChange's: the first clicked audience with a live copy.
   const answered = clickedAmong.find((audience) => drawing.copies.some((copy) => copy.key === audience && copy.existing));
   const cards = new Map<string, Record<string, unknown>>();
-  let answeredCopy: ItemCardRow | undefined;
-  let othersStale = false;
   for (const { key, audience, existing } of drawing.copies) {
-    const stale = existing !== undefined && existing.version < item.version;
-    // A former audience's copy already at this version: nothing to draw or queue.
-    if (!audience && !stale) continue;
     if (key === answered) {
       cards.set(key, await drawing.draw(audience));
-      if (stale) answeredCopy = existing;
     } else if (audience && !existing) {
       const card = await drawing.draw(audience);
       cards.set(key, card);
@@ -143,14 +143,8 @@ export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, cli
       if (audience.buzz && audience.buzz.length > 0) {
         await enqueueOutbox(tx, `buzz:${sendKey}`, { kind: 'urgent', to: { sendKey, receiver: key }, lane: key, openIds: audience.buzz }, ctx.now);
       }
-    } else if (stale) {
-      othersStale = true;
     }
   }
-  await Promise.all([
-    answeredCopy ? setCardVersions(tx, [answeredCopy.id], item.version) : undefined,
-    othersStale ? queueCardRedraw(tx, item.id, ctx.now) : undefined,
-  ]);
   return { cards, answered };
 }
 

@@ -21,7 +21,8 @@ const RECORDS_OF_ITEM = `
     (select json_agg(json_build_object('clock', clock, 'due', new_due_at, 'at', at, 'reason', reason, 'by', by) order by id)
        from extensions where item_id = $1) as extensions`;
 
-interface RecordsRow {
+/** An item's records as the clocks need them, as read (see factsOf). */
+export interface ItemRecords {
   verification: { outcome: string; rectificationNeeded: boolean; rectifyBy: string | null; at: string } | null;
   publications: { channel: string; at: string }[] | null;
   /** A timestamp as the server writes it (drizzle's driver leaves timestamps unparsed). */
@@ -29,9 +30,19 @@ interface RecordsRow {
   extensions: { clock: string; due: string; at: string; reason: string; by: string }[] | null;
 }
 
+/** The item's records the clocks hang on: one statement, by the item's id alone. */
+export async function readItemRecords(db: DbOrTx, itemId: number): Promise<ItemRecords> {
+  const [records] = (await runFixed(db, RECORDS_OF_ITEM, [itemId])) as unknown as [ItemRecords];
+  return records;
+}
+
 /** Everything the clocks need about an item, from its row and its records. */
 export async function loadFacts(db: DbOrTx, item: ItemRow): Promise<ItemFacts> {
-  const [records] = (await runFixed(db, RECORDS_OF_ITEM, [item.id])) as unknown as [RecordsRow];
+  return factsOf(item, await readItemRecords(db, item.id));
+}
+
+/** The clocks' facts from the item's row and its records (read with readItemRecords). Pure. */
+export function factsOf(item: ItemRow, records: ItemRecords): ItemFacts {
   const { verification, publications, rectified_at: rectifiedAt, extensions } = records;
   return {
     level: item.level as Level,

@@ -1,6 +1,6 @@
 import { and, eq, inArray, like } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { deferCardRedraw } from '../../src/db/queries/card-redraws.js';
+import { deferCardRedraw, settleCopiesAfterChange } from '../../src/db/queries/card-redraws.js';
 import { enqueueOutbox } from '../../src/db/queries/outbox.js';
 import { findItemByRef, shareItem } from '../../src/db/queries/items.js';
 import { cardRedraws, itemCards, outbox, reminders } from '../../src/db/schema/index.js';
@@ -116,6 +116,48 @@ describe('older card copies are redrawn after the change, once per item, as fast
     expect(await redrawQueuedCards(db.db, view(), silentLog, larger)).toBe(0);
     expect(await redrawQueuedCards(db.db, { ...view(), now: new Date(now.getTime() + 60_000) }, silentLog, larger)).toBe(1);
     expect(await db.db.select().from(cardRedraws)).toEqual([]);
+    await clearBacklog();
+    // The app's clock goes where the redraw was: its patches are due (until then they would hold
+    // back their chats' later messages, which are sent in order).
+    harness.clock.set(new Date(now.getTime() + 60_000));
+  });
+
+  it('after a change: the first clicked audience with a live copy is marked drawn; the item is queued while another live copy is older', async () => {
+    const item = await register('/yq new 小区垃圾清运不及时\n部门: 卫健委');
+    await cardsRedrawn(db.db);
+    await fillBacklog(); // the app's sender stays out of it
+    const copyVersions = async () =>
+      Object.fromEntries((await db.db.select().from(itemCards).where(eq(itemCards.itemId, item.id))).map((copy) => [copy.audience, copy.version]));
+    const queued = async () => (await db.db.select({ itemId: cardRedraws.itemId }).from(cardRedraws).where(eq(cardRedraws.itemId, item.id))).length === 1;
+    const v = item.version;
+    expect(await copyVersions()).toEqual({ 'chat:oc_health': v, 'chat:oc_news': v });
+
+    // Clicked in the health bureau's chat: that copy is drawn; the news office's waits for the redraw.
+    await settleCopiesAfterChange(db.db, item.id, ['chat:oc_health', 'user:ou_health_liaison'], v + 1, AT);
+    expect(await copyVersions()).toEqual({ 'chat:oc_health': v + 1, 'chat:oc_news': v });
+    expect(await queued()).toBe(true);
+
+    // Nothing older left but the clicked copy: nothing queued.
+    await db.db.delete(cardRedraws).where(eq(cardRedraws.itemId, item.id));
+    await db.db.update(itemCards).set({ version: v + 1 }).where(eq(itemCards.itemId, item.id));
+    await settleCopiesAfterChange(db.db, item.id, ['chat:oc_health'], v + 1, AT);
+    expect(await queued()).toBe(false);
+
+    // The first audience without a copy is passed over; a change with no click marks nothing.
+    await settleCopiesAfterChange(db.db, item.id, ['chat:oc_elsewhere', 'chat:oc_news'], v + 2, AT);
+    expect(await copyVersions()).toEqual({ 'chat:oc_health': v + 1, 'chat:oc_news': v + 2 });
+    expect(await queued()).toBe(true);
+    await db.db.delete(cardRedraws).where(eq(cardRedraws.itemId, item.id));
+    await settleCopiesAfterChange(db.db, item.id, [], v + 3, AT);
+    expect(await copyVersions()).toEqual({ 'chat:oc_health': v + 1, 'chat:oc_news': v + 2 });
+    expect(await queued()).toBe(true);
+
+    // A copy that was moved away (re-posted) is not a live copy: neither marked nor waited for.
+    await db.db.delete(cardRedraws).where(eq(cardRedraws.itemId, item.id));
+    await db.db.update(itemCards).set({ movedAt: AT }).where(and(eq(itemCards.itemId, item.id), eq(itemCards.audience, 'chat:oc_health')));
+    await settleCopiesAfterChange(db.db, item.id, ['chat:oc_health', 'chat:oc_news'], v + 4, AT);
+    expect(await copyVersions()).toEqual({ 'chat:oc_health': v + 1, 'chat:oc_news': v + 4 });
+    expect(await queued()).toBe(false);
     await clearBacklog();
   });
 

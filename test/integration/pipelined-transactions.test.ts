@@ -1,50 +1,15 @@
-import net from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/client.js';
 import { units } from '../../src/db/schema/index.js';
+import { countingRelay, type CountingRelay } from '../helpers/counting-relay.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 const AT = new Date('2026-11-28T02:00:00Z');
 
-/**
- * A TCP relay in front of the test database that counts what the client sends: each chunk is one
- * write of postgres.js (a write waits for nothing, so two writes a round trip apart never merge).
- */
-async function countingRelay(target: URL): Promise<{ url: string; writes: () => number; close: () => Promise<void> }> {
-  let writes = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    sockets.add(client).add(upstream);
-    client.on('data', (chunk) => {
-      writes += 1;
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk) => client.write(chunk));
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  const url = new URL(target);
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  return {
-    url: url.toString(),
-    writes: () => writes,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
 describe('BEGIN and SAVEPOINT go out with the first statement behind them (scripts/patch-postgres.mjs)', () => {
   let test: TestDatabase;
-  let relay: Awaited<ReturnType<typeof countingRelay>>;
+  let relay: CountingRelay;
   let app: Database;
 
   beforeAll(async () => {

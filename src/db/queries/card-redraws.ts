@@ -1,3 +1,4 @@
+import { arrayLiteral } from '../array-literal.js';
 import { runFixed } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
 
@@ -7,7 +8,24 @@ import type { DbOrTx } from '../client.js';
  * item as it is by then.
  */
 
-const QUEUE = 'insert into card_redraws (item_id, queued_at) values ($1, $2) on conflict (item_id) do nothing';
+/*
+ * After a change to item $1, now at version $3: the clicked copy (the first live copy of the
+ * audiences $2, in their order) is at the new version, as the click's answer carries it; the item
+ * is queued if any other live copy is older. One statement, so it goes out with the change's last
+ * reads instead of a round trip of its own. (The statement's parts see the copies as they were
+ * before it: the clicked copy is left out of the check by id.)
+ */
+const SETTLE_COPIES = `
+  with answered as (
+    select id from item_cards where item_id = $1 and moved_at is null and audience = any($2::text[])
+    order by array_position($2::text[], audience) limit 1
+  ), marked as (
+    update item_cards set version = $3 where id in (select id from answered) and version < $3 returning id
+  )
+  insert into card_redraws (item_id, queued_at)
+  select $1, $4 where exists (
+    select 1 from item_cards c where c.item_id = $1 and c.moved_at is null and c.version < $3 and c.id not in (select id from answered))
+  on conflict (item_id) do nothing`;
 // Room is what the cap leaves once the undelivered patches are counted (counting stops at the cap:
 // the sender's open rows can run to thousands under load). One statement, as the sender asks before
 // every claim.
@@ -18,8 +36,12 @@ const OLDEST_WITH_ROOM = `
 const DEFER = 'update card_redraws set queued_at = $2 where item_id = $1';
 const TAKE = 'delete from card_redraws where item_id = $1 returning item_id';
 
-export async function queueCardRedraw(db: DbOrTx, itemId: number, at: Date): Promise<void> {
-  await runFixed(db, QUEUE, [itemId, at.toISOString()]);
+/**
+ * Marks the clicked copy (the first of `clickedAmong` the item has a live copy for) as drawn at
+ * `version`, and queues the item for the redraw of its other older copies, if it has any.
+ */
+export async function settleCopiesAfterChange(db: DbOrTx, itemId: number, clickedAmong: readonly string[], version: number, at: Date): Promise<void> {
+  await runFixed(db, SETTLE_COPIES, [itemId, arrayLiteral(clickedAmong), version, at.toISOString()]);
 }
 
 /**

@@ -117,6 +117,18 @@ export async function unitsOfItems(db: DbOrTx, itemIds: readonly number[]): Prom
  */
 let unitsRead = new WeakMap<object, Map<number, Promise<ItemUnits>>>();
 
+/**
+ * Gives a savepoint the units its transaction read for the item just before the savepoint opened
+ * (nothing can have changed them between): the savepoint does not read them again.
+ */
+export function carryUnitsOfItem(savepoint: DbOrTx, itemId: number, units: Promise<ItemUnits>): void {
+  if (!(savepoint instanceof PgTransaction)) return;
+  const client = clientOf(savepoint);
+  let read = unitsRead.get(client);
+  if (!read) unitsRead.set(client, (read = new Map()));
+  if (!read.has(itemId)) read.set(itemId, units);
+}
+
 export async function unitsOfItem(db: DbOrTx, itemId: number): Promise<ItemUnits> {
   if (!(db instanceof PgTransaction)) return readUnitsOfItem(db, itemId);
   const client = clientOf(db);

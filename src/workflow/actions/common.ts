@@ -2,13 +2,16 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { can, type Action, type PermissionContext, type Role } from '../../domain/permissions.js';
 import { transition, type GuardContext, type ItemEvent, type ItemState } from '../../domain/lifecycle.js';
+import { clientOf } from '../../db/built-once.js';
 import type { Tx } from '../../db/client.js';
-import { lockItem, unitsOfItem, updateItem, type ItemRow, type NewItemRow } from '../../db/queries/items.js';
+import { carryUnitsOfItem, lockItem, unitsOfItem, updateItem, type ItemRow, type ItemUnits, type NewItemRow } from '../../db/queries/items.js';
+import { outermostClient } from '../../db/prepared-statements.js';
 import { enqueueOutbox } from '../../db/queries/outbox.js';
 import type { CardResponse } from '../../inbound/handle.js';
 import type { Actor } from '../actor.js';
 import { auditedWriteInTx } from '../audited.js';
 import { BadPayloadError, InputError, RefusedError } from '../errors.js';
+import { readDeadlineInputs, type DeadlineInputs } from '../deadlines.js';
 import { syncItemCards } from '../item-cards.js';
 import { itemRoles } from '../item-roles.js';
 import type { ViewContext } from '../item-view.js';
@@ -71,11 +74,35 @@ export function cardAction<V extends CardValue>(schema: z.ZodType<V>, handler: A
   };
 }
 
+/** Per transaction (its client): items locked before the click's action ran (holdClickedItem). */
+const heldItems = new WeakMap<object, Map<number, { item: Promise<ItemRow | undefined>; units: Promise<ItemUnits> }>>();
+
+/**
+ * Locks the clicked item and reads its units now, in the event's transaction, so they go out with
+ * its dedupe insert (one round trip for both; a duplicate delivery holds the item until its
+ * commit, a moment later). The action's clickedItem, in its savepoint, takes them, once.
+ */
+export function holdClickedItem(tx: Tx, itemId: number): void {
+  const held = { item: lockItem(tx, itemId), units: unitsOfItem(tx, itemId) };
+  // Whoever takes them sees their failure; untaken, the transaction's own error is the one that counts.
+  held.item.catch(() => undefined);
+  held.units.catch(() => undefined);
+  const client = clientOf(tx);
+  let byId = heldItems.get(client);
+  if (!byId) heldItems.set(client, (byId = new Map()));
+  byId.set(itemId, held);
+}
+
 /** Loads and locks the clicked item: concurrent clicks on one item take turns. */
 export async function clickedItem(ctx: ActionContext<ItemValue>): Promise<ItemRow> {
+  const itemId = ctx.value.item;
+  const byId = heldItems.get(outermostClient(clientOf(ctx.tx)));
+  const held = byId?.get(itemId);
+  byId?.delete(itemId);
+  if (held) carryUnitsOfItem(ctx.tx, itemId, held.units);
   // The units, which the permission check reads next, go out with the lock (the server reads them
   // once it holds it) and are kept for the transaction (unitsOfItem).
-  const [item] = await Promise.all([lockItem(ctx.tx, ctx.value.item), unitsOfItem(ctx.tx, ctx.value.item)]);
+  const [item] = await Promise.all(held ? [held.item, held.units] : [lockItem(ctx.tx, itemId), unitsOfItem(ctx.tx, itemId)]);
   if (!item) throw new InputError('找不到这条舆情，卡片可能已过期。');
   return item;
 }
@@ -113,8 +140,8 @@ export async function saveItemChange(ctx: ActionContext, item: ItemRow, action: 
  * Refreshes every copy of the item card and answers the click: with `replaceWith` (a form turns
  * into its receipt), or with the clicked copy's new card.
  */
-export async function answer(ctx: ActionContext, item: ItemRow, toast: string, replaceWith?: Record<string, unknown>): Promise<CardResponse> {
-  const { cards, answered } = await syncItemCards(ctx.tx, item, ctx.view, replaceWith ? [] : ctx.audiences);
+export async function answer(ctx: ActionContext, item: ItemRow, toast: string, replaceWith?: Record<string, unknown>, inputs?: DeadlineInputs): Promise<CardResponse> {
+  const { cards, answered } = await syncItemCards(ctx.tx, item, ctx.view, replaceWith ? [] : ctx.audiences, inputs);
   const card = replaceWith ?? (answered ? cards.get(answered) : undefined);
   return { toast: { type: 'success', content: toast }, ...(card ? { card: { type: 'raw', data: card } } : {}) };
 }
@@ -147,4 +174,20 @@ export function fieldList(ctx: ActionContext, name: string): string[] {
 export function requireFields(ctx: ActionContext, labels: Record<string, string>): void {
   const missing = Object.entries(labels).filter(([name]) => !field(ctx, name) && fieldList(ctx, name).length === 0);
   if (missing.length > 0) throw new InputError(`请填写：${missing.map(([, label]) => label).join('、')}`);
+}
+
+/**
+ * saveItemChange, then answer, when nothing comes between them: the reads the clocks start from go
+ * out with the change and its audit row (one round trip for the three, not two). `item` is the row
+ * clickedItem locked.
+ */
+export async function saveAndAnswer(
+  ctx: ActionContext,
+  item: ItemRow,
+  change: { action: string; changes: Partial<NewItemRow>; after?: Record<string, unknown> },
+  toast: string,
+  replaceWith?: Record<string, unknown>,
+): Promise<CardResponse> {
+  const [updated, inputs] = await Promise.all([saveItemChange(ctx, item, change.action, change.changes, change.after), readDeadlineInputs(ctx.tx, item.id)]);
+  return answer(ctx, updated, toast, replaceWith, inputs);
 }

@@ -13,7 +13,7 @@ import { transition, type ItemState } from '../../domain/lifecycle.js';
 import { BadPayloadError, InputError } from '../errors.js';
 import { itemCardView } from '../item-view.js';
 import type { ConsultationValue, DisposalValue, ItemValue } from './values.js';
-import { answer, clickedItem, field, fieldList, requireFields, requirePermission, saveItemChange, type ActionHandler } from './common.js';
+import { answer, clickedItem, field, fieldList, requireFields, requirePermission, saveAndAnswer, saveItemChange, type ActionHandler } from './common.js';
 
 const MAX_CREATE_MEMBERS = 50;
 
@@ -63,8 +63,7 @@ export const convene: ActionHandler<ItemValue> = async (ctx) => {
   await enqueueOutbox(ctx.tx, `${chatKey}:dossier`, { kind: 'send', target: { createdChat: chatKey }, message: { msgType: 'interactive', card: dossier } }, ctx.view.now);
   const record = consultationRecordCard({ itemId: item.id, ref: item.ref, title: item.title, consultationId: row!.id, assignableUnits: all.filter((u) => u.role !== 'news_office').map((u) => ({ code: u.code, name: u.name })) });
   await enqueueOutbox(ctx.tx, `${chatKey}:record`, { kind: 'send', target: { createdChat: chatKey }, message: { msgType: 'interactive', card: record } }, ctx.view.now);
-  const updated = await saveItemChange(ctx, item, 'item.consultation_convened', {}, { consultation: row!.id, members: members.length });
-  return answer(ctx, updated, '会商群正在创建');
+  return saveAndAnswer(ctx, item, { action: 'item.consultation_convened', changes: {}, after: { consultation: row!.id, members: members.length } }, '会商群正在创建');
 };
 
 /** The meeting's record; the disposal opinion goes to the county leader (报审); the wording becomes a draft. */

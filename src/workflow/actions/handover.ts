@@ -7,7 +7,7 @@ import { findHandover, handoverAcksOf, latestVerification } from '../../db/queri
 import { handoverAcks, handovers, units } from '../../db/schema/index.js';
 import { BadPayloadError, InputError, RefusedError } from '../errors.js';
 import { formatSpread } from '../present.js';
-import { answer, clickedItem, field, fieldList, requireFields, requirePermission, saveItemChange, type ActionHandler } from './common.js';
+import { answer, clickedItem, field, fieldList, requireFields, requirePermission, saveAndAnswer, saveItemChange, type ActionHandler } from './common.js';
 import { timelineForCards } from './timeline.js';
 import type { HandoverValue, ItemValue } from './values.js';
 
@@ -55,6 +55,5 @@ export const handoverAck: ActionHandler<HandoverValue> = async (ctx) => {
   if (!unit) throw new RefusedError('handover_ack', '只有接收移交的公安、网信单位人员可以确认接收。', 'not_target_unit');
   if ((await handoverAcksOf(ctx.tx, handover.id)).some((ack) => ack.unitCode === unit.unitCode)) throw new InputError('本单位已确认接收。');
   await ctx.tx.insert(handoverAcks).values({ handoverId: handover.id, unitCode: unit.unitCode, by: ctx.actor.openId, at: ctx.view.now });
-  const updated = await saveItemChange(ctx, item, 'item.handover_received', {}, { handover: handover.id, unit: unit.unitCode });
-  return answer(ctx, updated, '已确认接收', receiptCard({ title: `已接收移交 ${item.ref}`, lines: [`${unit.unitName}已确认接收`], colour: 'green', ref: item.ref }));
+  return saveAndAnswer(ctx, item, { action: 'item.handover_received', changes: {}, after: { handover: handover.id, unit: unit.unitCode } }, '已确认接收', receiptCard({ title: `已接收移交 ${item.ref}`, lines: [`${unit.unitName}已确认接收`], colour: 'green', ref: item.ref }));
 };

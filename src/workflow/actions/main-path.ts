@@ -15,7 +15,7 @@ import { confirmations, drafts, publications, verifications } from '../../db/sch
 import { BadPayloadError, InputError, RefusedError } from '../errors.js';
 import { formatLocalTime } from '../present.js';
 import { parsePickerDate, parsePickerDateTime } from './card-time.js';
-import { answer, clickedItem, field, nextState, requireFields, requirePermission, rolesOn, saveItemChange, type ActionContext, type ActionHandler } from './common.js';
+import { answer, clickedItem, field, nextState, requireFields, requirePermission, rolesOn, saveAndAnswer, saveItemChange, type ActionContext, type ActionHandler } from './common.js';
 import { replyToCopies, textWithMentions } from './notify.js';
 import type { ConfirmWordingValue, DraftValue, ItemValue } from './values.js';
 
@@ -25,8 +25,7 @@ export const acknowledge: ActionHandler<ItemValue> = async (ctx) => {
   await requirePermission(ctx, item, 'acknowledge');
   if (item.state === 'acknowledged') throw new InputError('这条舆情已经被认领了。');
   const state = nextState(item, 'acknowledge');
-  const updated = await saveItemChange(ctx, item, 'item.acknowledged', { state, acknowledgedAt: ctx.view.now });
-  return answer(ctx, updated, `已认领 ${item.ref}`);
+  return saveAndAnswer(ctx, item, { action: 'item.acknowledged', changes: { state, acknowledgedAt: ctx.view.now } }, `已认领 ${item.ref}`);
 };
 
 export const verifySubmit: ActionHandler<ItemValue> = async (ctx) => {
@@ -53,14 +52,14 @@ export const verifySubmit: ActionHandler<ItemValue> = async (ctx) => {
     at: ctx.view.now,
   });
   const firstTime = item.state === 'acknowledged';
-  const updated = await saveItemChange(ctx, item, firstTime ? 'item.verified' : 'item.verification_updated', firstTime ? { state: nextState(item, 'verify') } : {}, {
-    outcome,
-    rectificationNeeded,
-    rectifyBy: rectifyBy ?? null,
-  });
   const lines = [`核实结论：${outcomeLabel(outcome)}`, `核实情况：${field(ctx, 'findings')}`];
   if (rectificationNeeded) lines.push(`需要整改，完成日期：${rectifyBy}`);
-  return answer(ctx, updated, '核实情况已提交', receiptCard({ title: `已提交核实 ${item.ref}`, lines, colour: 'green', ref: item.ref }));
+  const change = {
+    action: firstTime ? 'item.verified' : 'item.verification_updated',
+    changes: firstTime ? { state: nextState(item, 'verify') } : {},
+    after: { outcome, rectificationNeeded, rectifyBy: rectifyBy ?? null },
+  };
+  return saveAndAnswer(ctx, item, change, '核实情况已提交', receiptCard({ title: `已提交核实 ${item.ref}`, lines, colour: 'green', ref: item.ref }));
 };
 
 /** Stores a new draft version and sends it to the lead unit's leaders for review. */

@@ -4,7 +4,7 @@ import { instructions, mediaContacts, rectifications } from '../../db/schema/ind
 import { InputError } from '../errors.js';
 import { formatLocalTime } from '../present.js';
 import { parsePickerDateTime } from './card-time.js';
-import { answer, clickedItem, field, requireFields, requirePermission, saveItemChange, type ActionContext, type ActionHandler } from './common.js';
+import { answer, clickedItem, field, requireFields, requirePermission, saveAndAnswer, saveItemChange, type ActionContext, type ActionHandler } from './common.js';
 import { replyToCopies } from './notify.js';
 import type { ItemValue } from './values.js';
 
@@ -22,8 +22,7 @@ export const mediaSubmit: ActionHandler<ItemValue> = async (ctx) => {
   requireFields(ctx, { outlet: '媒体', agreed: '沟通内容', contacted_at: '沟通时间' });
   const contactedAt = pickedTime(ctx, 'contacted_at', '沟通时间');
   await ctx.tx.insert(mediaContacts).values({ itemId: item.id, outlet: field(ctx, 'outlet'), journalist: field(ctx, 'journalist') || null, agreed: field(ctx, 'agreed'), contactedAt, by: ctx.actor.openId, at: ctx.view.now });
-  const updated = await saveItemChange(ctx, item, 'item.media_contact', {}, { outlet: field(ctx, 'outlet') });
-  return answer(ctx, updated, '媒体沟通已记录', receiptCard({ title: `已记录媒体沟通 ${item.ref}`, lines: [`${field(ctx, 'outlet')} ${field(ctx, 'journalist')}`.trim(), field(ctx, 'agreed')], colour: 'blue', ref: item.ref }));
+  return saveAndAnswer(ctx, item, { action: 'item.media_contact', changes: {}, after: { outlet: field(ctx, 'outlet') } }, '媒体沟通已记录', receiptCard({ title: `已记录媒体沟通 ${item.ref}`, lines: [`${field(ctx, 'outlet')} ${field(ctx, 'journalist')}`.trim(), field(ctx, 'agreed')], colour: 'blue', ref: item.ref }));
 };
 
 /** R5: the rectification the verification asked for is done; stops the rectify clock. */
@@ -35,8 +34,7 @@ export const rectificationSubmit: ActionHandler<ItemValue> = async (ctx) => {
   if (!verification?.rectificationNeeded) throw new InputError('核实结论没有要求整改。');
   const doneAt = pickedTime(ctx, 'done_at', '完成时间');
   await ctx.tx.insert(rectifications).values({ itemId: item.id, note: field(ctx, 'note'), doneAt, by: ctx.actor.openId, at: ctx.view.now });
-  const updated = await saveItemChange(ctx, item, 'item.rectified', {}, { doneAt: doneAt.toISOString() });
-  return answer(ctx, updated, '整改完成已记录', receiptCard({ title: `整改完成 ${item.ref}`, lines: [field(ctx, 'note'), `完成时间：${formatLocalTime(doneAt, ctx.view.tz, ctx.view.now)}`], colour: 'green', ref: item.ref }));
+  return saveAndAnswer(ctx, item, { action: 'item.rectified', changes: {}, after: { doneAt: doneAt.toISOString() } }, '整改完成已记录', receiptCard({ title: `整改完成 ${item.ref}`, lines: [field(ctx, 'note'), `完成时间：${formatLocalTime(doneAt, ctx.view.tz, ctx.view.now)}`], colour: 'green', ref: item.ref }));
 };
 
 /** R9: a county leader's instruction (批示), passed to the lead unit at once. */
