@@ -16,7 +16,6 @@ import {
 import { addDaysToDateKey, localDateKey, parseDateKey, weekdayOfDateKey } from '../domain/time.js';
 import type { DbOrTx, Tx } from '../db/client.js';
 import {
-  assessmentsOfItem,
   assessmentsReleasedBetween,
   insertAssessment,
   insertAssessmentLink,
@@ -381,9 +380,11 @@ export async function linkItemToAssessments(tx: Tx, item: ItemRow, actor: string
   return linked;
 }
 
-/** 县卫健委「县城区停车收费标准调整」（高风险，12月15日发布；关键词：停车收费）, for the item card; undefined when none. */
-export async function assessmentNoteOf(db: DbOrTx, itemId: number): Promise<string | undefined> {
-  const rows = await assessmentsOfItem(db, itemId);
+/**
+ * 县卫健委「县城区停车收费标准调整」（高风险，12月15日发布；关键词：停车收费）, for the item card, from
+ * the assessments the item is linked to, oldest link first (readItemViewRecords); undefined when none.
+ */
+export async function assessmentNoteFrom(db: DbOrTx, rows: { assessment: AssessmentRow; keyword: string }[]): Promise<string | undefined> {
   if (rows.length === 0) return undefined;
   const parts: string[] = [];
   for (const { assessment: a, keyword } of rows) {

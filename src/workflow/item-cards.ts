@@ -1,6 +1,7 @@
 import { itemCard } from '../../cards/item.js';
 import type { Tx } from '../db/client.js';
-import { liveCardsOf, insertItemCard, setCardVersions, unitsOfItem, type ItemCardRow, type ItemRow } from '../db/queries/items.js';
+import { insertItemCard, setCardVersions, unitsOfItem, type ItemCardRow, type ItemRow } from '../db/queries/items.js';
+import { readItemViewRecords } from '../db/queries/item-view-records.js';
 import {
   countyLeadersOverseeing,
   effectiveChatId,
@@ -92,7 +93,8 @@ interface Drawing {
 
 async function prepareDrawing(tx: Tx, item: ItemRow, ctx: ViewContext, clocks?: ItemClocks): Promise<Drawing> {
   // Reads only, sent together: postgres.js pipelines them on the transaction's connection.
-  const [audiences, liveCards, data, activeUnits] = await Promise.all([audiencesOf(tx, item), liveCardsOf(tx, item.id), loadItemView(tx, item, ctx, clocks), listActiveUnits(tx)]);
+  const records = readItemViewRecords(tx, item.id);
+  const [audiences, { cards: liveCards }, data, activeUnits] = await Promise.all([audiencesOf(tx, item), records, loadItemView(tx, item, ctx, clocks, records), listActiveUnits(tx)]);
   const roleOf = new Map(activeUnits.map((unit) => [unit.code, unit.role]));
   // Only the news office's copy of an item without a lead unit offers the unit list.
   const unitChoices = data.hasLead ? [] : activeUnits.filter((unit) => unit.role !== 'news_office').map((unit) => ({ code: unit.code, name: unit.name }));

@@ -7,12 +7,13 @@ import type { WorkingCalendar } from '../domain/calendar.js';
 import { CATEGORIES, KIND_LABELS, LEVEL_LABELS, SOURCES } from '../domain/registration.js';
 import type { DbOrTx } from '../db/client.js';
 import type { ItemRow } from '../db/queries/items.js';
-import { timelineOf, unitsOfItem } from '../db/queries/items.js';
+import { unitsOfItem } from '../db/queries/items.js';
+import { readItemViewRecords, type AuditRow, type ItemViewRecords } from '../db/queries/item-view-records.js';
 import { findPerson, findPersonByOpenId, findUnit } from '../db/queries/organisation.js';
 import type { ItemClocks } from './deadlines.js';
 import { loadFacts } from './item-facts.js';
-import { leadSourceOf } from './leads.js';
-import { assessmentNoteOf } from './assessments.js';
+import { leadSourceFrom } from './leads.js';
+import { assessmentNoteFrom } from './assessments.js';
 import { formatLocalTime, formatMinutes, formatSpread } from './present.js';
 
 /** Which chat sees which actions (DESIGN.md §5 Cards). */
@@ -89,8 +90,7 @@ const TIMELINE_TEXT: Record<string, (after: Record<string, unknown>) => string> 
   'item.assessment_linked': (a) => `关联舆情风险评估 #${String(a.assessment ?? '')}「${String(a.name ?? '')}」（关键词：${String(a.keyword ?? '')}）`,
 };
 
-async function timelineEntries(db: DbOrTx, item: ItemRow, ctx: ViewContext): Promise<ItemCardView['timeline']> {
-  const rows = await timelineOf(db, item.id);
+async function timelineEntries(db: DbOrTx, rows: AuditRow[], ctx: ViewContext): Promise<ItemCardView['timeline']> {
   const names = new Map<string, string>();
   const nameOf = async (actor: string) => {
     if (!names.has(actor)) names.set(actor, (await findPersonByOpenId(db, actor))?.name ?? (await findPerson(db, actor))?.name ?? (actor.startsWith('system') ? '舆情助手' : actor));
@@ -174,15 +174,14 @@ export interface ItemViewData {
   rectificationPending: boolean;
 }
 
-export async function loadItemView(db: DbOrTx, item: ItemRow, ctx: ViewContext, loaded?: ItemClocks): Promise<ItemViewData> {
+/**
+ * `loaded`: the clocks, when the caller worked them out; `records`: the item's view records
+ * (readItemViewRecords), when the caller reads them for its own use too.
+ */
+export async function loadItemView(db: DbOrTx, item: ItemRow, ctx: ViewContext, loaded?: ItemClocks, records?: Promise<ItemViewRecords>): Promise<ItemViewData> {
   // Reads only, sent together: postgres.js pipelines them on the connection.
-  const [units, facts, leadSource, riskAssessment, timeline] = await Promise.all([
-    unitsOfItem(db, item.id),
-    loaded?.facts ?? loadFacts(db, item),
-    leadSourceOf(db, item.id, ctx),
-    assessmentNoteOf(db, item.id),
-    timelineEntries(db, item, ctx),
-  ]);
+  const [units, facts, read] = await Promise.all([unitsOfItem(db, item.id), loaded?.facts ?? loadFacts(db, item), records ?? readItemViewRecords(db, item.id)]);
+  const [leadSource, riskAssessment, timeline] = await Promise.all([leadSourceFrom(db, read.lead, ctx), assessmentNoteFrom(db, read.assessments), timelineEntries(db, read.timeline, ctx)]);
   const views = loaded?.views ?? computeClocks(facts, { policy: ctx.policy, tz: ctx.tz, calendar: ctx.calendar });
   const leadName = units.lead ? (await findUnit(db, units.lead))?.name : undefined;
   const cooperating = await Promise.all(units.cooperating.map(async (code) => (await findUnit(db, code))?.name ?? code));

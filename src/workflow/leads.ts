@@ -6,7 +6,6 @@ import type { DbOrTx, Tx } from '../db/client.js';
 import { findItemById, findItemsByUrlKey, type ItemRow } from '../db/queries/items.js';
 import {
   fieldsOf,
-  findLeadOfItem,
   findRecentLeadByUrlKey,
   insertLead,
   lockArticle,
@@ -366,9 +365,11 @@ export function registerDefaultsOf(lead: LeadRow, tz: string): Partial<Record<st
   return Object.fromEntries(Object.entries(d).filter(([, value]) => value !== undefined && value !== '')) as Partial<Record<string, string>>;
 }
 
-/** 线索来源：县卫健委 刘芳（11月27日 10:00 报送）, for the item card's facts; undefined when the item did not come from a lead. */
-export async function leadSourceOf(db: DbOrTx, itemId: number, ctx: Pick<ViewContext, 'tz' | 'now'>): Promise<string | undefined> {
-  const lead = await findLeadOfItem(db, itemId);
+/**
+ * 线索来源：县卫健委 刘芳（11月27日 10:00 报送）, for the item card's facts, from the lead the item
+ * was registered from (readItemViewRecords); undefined when the item did not come from a lead.
+ */
+export async function leadSourceFrom(db: DbOrTx, lead: LeadRow | undefined, ctx: Pick<ViewContext, 'tz' | 'now'>): Promise<string | undefined> {
   if (!lead) return undefined;
   return `${await reporterLabel(db, lead)}（${formatLocalTime(lead.reportedAt, ctx.tz, ctx.now)} 报送）`;
 }

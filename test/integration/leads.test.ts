@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { validateCard } from '../../src/lark/card-schema.js';
 import { auditLog, items, leads, securityEvents } from '../../src/db/schema/index.js';
 import { findItemByRef, unitsOfItem } from '../../src/db/queries/items.js';
-import { findLead, findLeadOfItem } from '../../src/db/queries/leads.js';
+import { findLead } from '../../src/db/queries/leads.js';
+import { readItemViewRecords } from '../../src/db/queries/item-view-records.js';
 import { reportAggregates } from '../../src/db/queries/reports.js';
 import { escalateLeads } from '../../src/scheduler/leads.js';
 import { defaultPolicy } from '../../src/domain/policy.js';
@@ -109,7 +110,7 @@ describe('leads from units (线索报送)', () => {
     expect(item).toMatchObject({ registeredBy: 'ou_news_staff', discoveredAt: AT, category: 'public_interest', state: 'dispatched' });
     expect(await unitsOfItem(db.db, item.id)).toEqual({ lead: 'qingsong', cooperating: [] });
     // The item records the lead: who reported it and when.
-    const source = await findLeadOfItem(db.db, item.id);
+    const { lead: source } = await readItemViewRecords(db.db, item.id);
     expect(source).toMatchObject({ id: lead!.id, reporter: 'ou_town_liaison', unitCode: 'qingsong', reportedAt: AT, status: 'registered', handledBy: 'ou_news_staff' });
     expect(await leadAudit(lead!.id)).toEqual([
       ['ou_town_liaison', 'lead.reported'],

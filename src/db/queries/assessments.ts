@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import { builtOnce } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
 import { assessmentLinks, assessments, items } from '../schema/index.js';
 
@@ -89,20 +88,6 @@ export async function linksOfAssessment(db: DbOrTx, assessmentId: number) {
     .where(eq(assessmentLinks.assessmentId, assessmentId))
     .orderBy(asc(assessmentLinks.id));
 }
-
-/** The assessments an item is linked to, oldest link first. */
-export async function assessmentsOfItem(db: DbOrTx, itemId: number) {
-  return assessmentsOfItemQuery(db, { itemId });
-}
-
-const assessmentsOfItemQuery = builtOnce((db) =>
-  db
-    .select({ assessment: assessments, keyword: assessmentLinks.keyword })
-    .from(assessmentLinks)
-    .innerJoin(assessments, eq(assessments.id, assessmentLinks.assessmentId))
-    .where(eq(assessmentLinks.itemId, sql.placeholder('itemId')))
-    .orderBy(asc(assessmentLinks.id)),
-);
 
 export async function linkCounts(db: DbOrTx, ids: number[]): Promise<Map<number, number>> {
   if (ids.length === 0) return new Map();

@@ -3,7 +3,7 @@ import { PgTransaction } from 'drizzle-orm/pg-core';
 import { arrayLiteral } from '../array-literal.js';
 import { builtOnce, clientOf, runFixed } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
-import { auditLog, itemCards, items, itemUnits, refCounters } from '../schema/index.js';
+import { itemCards, items, itemUnits, refCounters } from '../schema/index.js';
 
 export type ItemRow = typeof items.$inferSelect;
 export type NewItemRow = typeof items.$inferInsert;
@@ -182,12 +182,6 @@ export async function setCardVersions(db: DbOrTx, cardIds: number[], version: nu
   await runFixed(db, 'update item_cards set version = $1 where id = any($2::bigint[])', [version, arrayLiteral(cardIds)]);
 }
 
-/** The item's audit rows, oldest first: the timeline shown on cards and by `show`. */
-export async function timelineOf(db: DbOrTx, itemId: number) {
-  return timelineQuery(db, { itemId });
-}
-
-const timelineQuery = builtOnce((db) => db.select().from(auditLog).where(eq(auditLog.itemId, sql.placeholder('itemId'))).orderBy(asc(auditLog.at), asc(auditLog.id)));
 
 export interface ItemListFilter {
   states?: string[];

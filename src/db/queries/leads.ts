@@ -1,6 +1,5 @@
 import { and, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { ReportAggregates } from '../../domain/report.js';
-import { builtOnce } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
 import { leads, units } from '../schema/index.js';
 
@@ -65,21 +64,6 @@ export async function updateLead(db: DbOrTx, id: number, changes: Partial<NewLea
     .returning();
   return row!;
 }
-
-/** The lead an item was registered from (the newest, should there be several). */
-export async function findLeadOfItem(db: DbOrTx, itemId: number): Promise<LeadRow | undefined> {
-  const [row] = await leadOfItemQuery(db, { itemId });
-  return row;
-}
-
-const leadOfItemQuery = builtOnce((db) =>
-  db
-    .select()
-    .from(leads)
-    .where(and(eq(leads.itemId, sql.placeholder('itemId')), eq(leads.status, 'registered')))
-    .orderBy(desc(leads.id))
-    .limit(1),
-);
 
 /** The newest lead for this article first reported at or after `since`. */
 export async function findRecentLeadByUrlKey(db: DbOrTx, urlKey: string, since: Date): Promise<LeadRow | undefined> {

@@ -1,7 +1,8 @@
-import { getTableColumns, sql, type InferSelectModel } from 'drizzle-orm';
-import { PgTransaction, type PgTable } from 'drizzle-orm/pg-core';
+import { sql, type InferSelectModel } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import { clientOf, runFixed } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
+import { rowFromJson } from '../json-rows.js';
 import { outermostClient } from '../prepared-statements.js';
 import { chatBindings, memberships, oversight, people, rosterOverrides, units } from '../schema/index.js';
 
@@ -23,16 +24,6 @@ export interface OrgSnapshot {
   oversight: InferSelectModel<typeof oversight>[];
   chatBindings: Map<string, string | null>;
   rosterOverrides: InferSelectModel<typeof rosterOverrides>[];
-}
-
-/** A row as json_agg writes it (column names, timestamps as text) → the row drizzle would return. */
-function fromJson<T extends PgTable>(table: T, row: Record<string, unknown>): InferSelectModel<T> {
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
-    const value = row[column.name];
-    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  return out as InferSelectModel<T>;
 }
 
 /**
@@ -57,18 +48,18 @@ async function load(db: DbOrTx): Promise<OrgSnapshot> {
       (select coalesce(json_agg(t), '[]') from roster_overrides t) as "rosterOverrides"
     from org_generation g where g.id = 1`);
   if (!row) throw new Error('org_generation has no row: run the migrations');
-  const unitRows = row.units.map((r) => fromJson(units, r));
-  const personRows = row.people.map((r) => fromJson(people, r));
+  const unitRows = row.units.map((r) => rowFromJson(units, r));
+  const personRows = row.people.map((r) => rowFromJson(people, r));
   return {
     generation: row.generation,
     units: unitRows,
     unitsByCode: new Map(unitRows.map((unit) => [unit.code, unit])),
     peopleByKey: new Map(personRows.map((person) => [person.key, person])),
     peopleByOpenId: new Map(personRows.filter((person) => person.openId).map((person) => [person.openId!, person])),
-    memberships: row.memberships.map((r) => fromJson(memberships, r)),
-    oversight: row.oversight.map((r) => fromJson(oversight, r)),
-    chatBindings: new Map(row.chatBindings.map((r) => fromJson(chatBindings, r)).map((binding) => [binding.unitCode, binding.chatId])),
-    rosterOverrides: row.rosterOverrides.map((r) => fromJson(rosterOverrides, r)),
+    memberships: row.memberships.map((r) => rowFromJson(memberships, r)),
+    oversight: row.oversight.map((r) => rowFromJson(oversight, r)),
+    chatBindings: new Map(row.chatBindings.map((r) => rowFromJson(chatBindings, r)).map((binding) => [binding.unitCode, binding.chatId])),
+    rosterOverrides: row.rosterOverrides.map((r) => rowFromJson(rosterOverrides, r)),
   };
 }
 
