@@ -100,7 +100,7 @@ async function dispatch(deps: InboundDeps, tx: Tx, event: Exclude<InboundEvent, 
 type MessageEvent = Extract<InboundEvent, { type: 'message' }>;
 type CardActionEvent = Extract<InboundEvent, { type: 'card_action' }>;
 
-/** A delivery the dedupe insert found already handled: nothing of it may commit but that finding. */
+/** A delivery the dedupe insert found already handled: it is answered and nothing else is done. */
 const DUPLICATE = Symbol('duplicate delivery');
 
 /**
