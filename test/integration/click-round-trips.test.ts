@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../commands/index.js';
 import { connectDatabase, type Database } from '../../src/db/client.js';
 import { findItemByRef, type ItemRow } from '../../src/db/queries/items.js';
-import { auditLog, securityEvents } from '../../src/db/schema/index.js';
+import { auditLog, reminders, securityEvents } from '../../src/db/schema/index.js';
 import { handleInbound, type InboundDeps } from '../../src/inbound/handle.js';
 import { toInboundEvent } from '../../src/lark/events.js';
 import { cardsRedrawn } from '../helpers/app.js';
@@ -94,4 +94,35 @@ describe('a card click in round trips', () => {
     expect((await findItemByRef(db.db, item.ref))!.state).toBe(item.state);
     expect(await auditRows(item)).not.toContain('item.acknowledged');
   });
+  it('a repeat the reminder sweeper writes while a click stops its clock: the click waits for it, then cancels it with the others', async () => {
+    const item = await register('河道垃圾无人清理');
+    await cardsRedrawn(db.db);
+    const [ack] = await db.db.select().from(reminders).where(and(eq(reminders.itemId, item.id), eq(reminders.clock, 'ack'), eq(reminders.status, 'pending')));
+    // As the sweeper does: the item held FOR SHARE while it writes the next overdue repeat.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let written!: () => void;
+    const repeatWritten = new Promise<void>((resolve) => (written = resolve));
+    const sweeper = db.sql.begin(async (sql) => {
+      await sql`select id from items where id = ${item.id} for share`;
+      await sql`insert into reminders (item_id, clock, step, clock_due_at, due_at, audience, urgent_for, status)
+        values (${item.id}, 'ack', 'repeat-test', ${ack!.clockDueAt.toISOString()}, ${new Date(AT.getTime() + 3 * 3600_000).toISOString()}, '{}', '{}', 'pending')`;
+      written();
+      await released;
+    });
+    await repeatWritten;
+    let answered = false;
+    const clicked = click(item, 'acknowledge').then((result) => ((answered = true), result));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The click waits for the item until the sweeper's transaction ends...
+    expect(answered).toBe(false);
+    release();
+    await sweeper;
+    expect((await clicked).response.toast?.type).toBe('success');
+    // ...and then sees the repeat it wrote, and cancels it with the clock's other pending steps.
+    const ackSteps = await db.db.select().from(reminders).where(and(eq(reminders.itemId, item.id), eq(reminders.clock, 'ack')));
+    expect(ackSteps.find((row) => row.step === 'repeat-test')?.status).toBe('cancelled');
+    expect(ackSteps.filter((row) => row.status === 'pending')).toEqual([]);
+  });
+
 });
