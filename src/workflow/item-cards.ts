@@ -125,13 +125,8 @@ const FORMER_AUDIENCE: Pick<Audience, 'variant' | 'mention' | 'unitCode'> = { va
 export async function syncItemCards(tx: Tx, item: ItemRow, ctx: ViewContext, clickedAmong: readonly string[] = [], inputs?: DeadlineInputs): Promise<SyncedCards> {
   // Every change passes here, so the clocks and reminders move with the cards, in one transaction.
   // The card's reads go out with the clocks' writes, and with them the statement that marks the
-  // clicked copy and queues the others (it needs nothing the reads return).
-  const drawing = await syncDeadlines(tx, item, ctx, async (clocks) => {
-    const [prepared] = await Promise.all([prepareDrawing(tx, item, ctx, clocks), settleCopiesAfterChange(tx, item.id, clickedAmong, item.version, ctx.now)]);
-    return prepared;
-  }, inputs);
-  // The same choice as settleCopiesAfterChange's: the first clicked audience with a live copy.
-  const answered = clickedAmong.find((audience) => drawing.copies.some((copy) => copy.key === audience && copy.existing));
+  // clicked copy, queues the others and says which copy was clicked (it needs nothing the reads return).
+  const [drawing, answered] = await syncDeadlines(tx, item, ctx, (clocks) => Promise.all([prepareDrawing(tx, item, ctx, clocks), settleCopiesAfterChange(tx, item.id, clickedAmong, item.version, ctx.now)]), inputs);
   const cards = new Map<string, Record<string, unknown>>();
   for (const { key, audience, existing } of drawing.copies) {
     if (key === answered) {

@@ -123,23 +123,26 @@ let unitsRead = new WeakMap<object, Map<number, Promise<ItemUnits>>>();
  */
 export function carryUnitsOfItem(savepoint: DbOrTx, itemId: number, units: Promise<ItemUnits>): void {
   if (!(savepoint instanceof PgTransaction)) return;
-  const client = clientOf(savepoint);
+  const read = unitsReadBy(savepoint);
+  if (!read.has(itemId)) read.set(itemId, units);
+}
+
+/** The units a transaction (or savepoint) has read so far, by item. */
+function unitsReadBy(tx: DbOrTx): Map<number, Promise<ItemUnits>> {
+  const client = clientOf(tx);
   let read = unitsRead.get(client);
   if (!read) unitsRead.set(client, (read = new Map()));
-  if (!read.has(itemId)) read.set(itemId, units);
+  return read;
 }
 
 export async function unitsOfItem(db: DbOrTx, itemId: number): Promise<ItemUnits> {
   if (!(db instanceof PgTransaction)) return readUnitsOfItem(db, itemId);
-  const client = clientOf(db);
-  let read = unitsRead.get(client);
-  if (!read) unitsRead.set(client, (read = new Map()));
+  const read = unitsReadBy(db);
   let units = read.get(itemId);
   if (!units) {
-    const reads = read;
     units = readUnitsOfItem(db, itemId);
-    reads.set(itemId, units);
-    units.catch(() => reads.delete(itemId));
+    read.set(itemId, units);
+    units.catch(() => read.delete(itemId));
   }
   const { lead, cooperating } = await units;
   // A copy each: callers may change what they get.
@@ -181,7 +184,6 @@ export async function setCardVersions(db: DbOrTx, cardIds: number[], version: nu
   // One text for any number of cards (an in-list would be a new statement per count).
   await runFixed(db, 'update item_cards set version = $1 where id = any($2::bigint[])', [version, arrayLiteral(cardIds)]);
 }
-
 
 export interface ItemListFilter {
   states?: string[];
