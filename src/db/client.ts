@@ -1,5 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import postgres, { type Sql } from 'postgres';
+import type { Sql } from 'postgres';
+import { openPostgres } from './postgres-url.js';
 import { preparingClient } from './prepared-statements.js';
 import { ORG_CHANGED_NOTICE, forgetOrgSnapshots } from './queries/org-snapshot.js';
 
@@ -18,7 +19,7 @@ export interface Database {
 export const POOL_SIZE = 10;
 
 export function connectDatabase(url: string, options: { max?: number } = {}): Database {
-  const sql = postgres(url, {
+  const sql = openPostgres(url, {
     max: options.max ?? POOL_SIZE,
     // Notices are not logged; the one an organisation write raises drops this process's copies.
     onnotice: (notice) => {
