@@ -111,7 +111,7 @@ export async function startApp(config: AppConfig, deps: AppDeps): Promise<Runnin
       log,
       org: { timezone: org.org.timezone, policy: org.org.policy, calendar },
       commands: COMMANDS,
-      afterCommit: () => sender?.wake(),
+      afterCommit: (left) => (left === 'messages' ? sender?.wake() : sender?.nudge()),
     };
     const handle = (event: InboundEvent) => handleInbound(inbound, event);
     const readiness: ReadinessCheck[] = [

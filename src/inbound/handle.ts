@@ -15,7 +15,7 @@ import { insertSecurityEvent } from '../db/queries/audit.js';
 import { recordInboundEvent } from '../db/queries/inbound.js';
 import { orgSnapshot } from '../db/queries/org-snapshot.js';
 import { findNewsOfficeUnit, findUnit, unitsBoundToChat, unitsWithoutChat } from '../db/queries/organisation.js';
-import { enqueueOutbox, type OutgoingMessage } from '../db/queries/outbox.js';
+import { enqueueOutbox, queuedOutboxIn, type OutgoingMessage } from '../db/queries/outbox.js';
 import { dedupeKeys, type InboundEvent } from '../lark/events.js';
 import { loadActor } from '../workflow/actor.js';
 import { BadPayloadError, RefusedError } from '../workflow/errors.js';
@@ -36,8 +36,12 @@ export interface InboundDeps {
   log: Logger;
   org: { timezone: string; policy: Policy; calendar?: WorkingCalendar };
   commands: readonly AnyCommand[];
-  /** Called after a commit that may have queued outbound messages (wakes the sender). */
-  afterCommit?: () => void;
+  /**
+   * Called after each commit, with what it may have left for the outbox sender: `messages` when it
+   * queued outbound messages (the sender looks at once), `changes` when it only changed items,
+   * whose older card copies may wait in the redraw queue (the sender may look a moment later).
+   */
+  afterCommit?: (left: 'messages' | 'changes') => void;
 }
 
 const HELP_HINT = '发送“/舆情 帮助”查看全部命令。';
@@ -50,6 +54,7 @@ export async function handleInbound(deps: InboundDeps, event: InboundEvent): Pro
   const log = deps.log.child({ eventId: event.eventId, eventType: event.type });
   const at = deps.clock.now();
   let response: CardResponse = {};
+  let queuedMessages = false;
   const fresh = await deps.db.transaction(async (tx) => {
     // A command or a click looks at the organisation first: its read goes out with the dedupe
     // insert, one round trip for the two (wasted only on a duplicate delivery).
@@ -63,17 +68,18 @@ export async function handleInbound(deps: InboundDeps, event: InboundEvent): Pro
       const outcome = await onCardAction(deps, tx, event, at, log, recorded);
       if (outcome === DUPLICATE) return false;
       response = outcome;
-      return true;
+    } else {
+      if (!(await recorded)) return false;
+      response = await dispatch(deps, tx, event, at, log);
     }
-    if (!(await recorded)) return false;
-    response = await dispatch(deps, tx, event, at, log);
+    queuedMessages = queuedOutboxIn(tx);
     return true;
   });
   if (!fresh) {
     log.info('duplicate delivery ignored');
     return event.type === 'card_action' ? { toast: { type: 'info', content: '该操作已处理' } } : {};
   }
-  deps.afterCommit?.();
+  deps.afterCommit?.(queuedMessages ? 'messages' : 'changes');
   return response;
 }
 

@@ -75,6 +75,8 @@ const MINUTE = 60_000;
  * one batch's last call and the next claim costs little of the paced rate.
  */
 export const DEFAULT_SENDER_BATCH = 40;
+/** How soon the sender looks after a nudge: a copy on another screen changes this much later. */
+export const NUDGE_MS = 100;
 /** The message a reply was for is gone: post in the chat instead of losing the reply. */
 const REPLY_TARGET_GONE = new Set([230011, 230110]);
 
@@ -106,6 +108,10 @@ export class OutboxSender {
   private running = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
+  /** A wake (or a nudge) came while a sweep ran: no pause after it (or at most NUDGE_MS). */
+  private woken = false;
+  private nudged = false;
+  private nudgeTimer?: NodeJS.Timeout;
   /** The shortest pacing wait seen in the current sweep. */
   private pacedWaitMs = Infinity;
 
@@ -154,6 +160,10 @@ export class OutboxSender {
         } catch (error) {
           this.options.log.error({ err: error }, 'outbox sweep failed');
         }
+        // Queued while that sweep ran, maybe after its claim.
+        if (this.woken) pause = 0;
+        else if (this.nudged) pause = Math.min(pause, NUDGE_MS);
+        this.woken = this.nudged = false;
         if (pause > 0 && this.running) await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, pause);
           this.wakeUp = () => {
@@ -161,13 +171,31 @@ export class OutboxSender {
             resolve();
           };
         });
+        this.wakeUp = undefined;
+        clearTimeout(this.nudgeTimer);
+        this.nudgeTimer = undefined;
       }
     })();
   }
 
   /** Something was queued: look now rather than at the next idle tick. */
   wake(): void {
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    else this.woken = true;
+  }
+
+  /**
+   * Items changed, and their older card copies may wait in the redraw queue (refill): look within
+   * NUDGE_MS. Every click commits such a change; waking at each of them kept the sender sweeping
+   * hundreds of times a second at 200 clicks/s (a redraw query and a claim each), while Lark takes
+   * about 50 patches a second anyway (docs/performance.md, session 10).
+   */
+  nudge(): void {
+    if (!this.wakeUp) {
+      this.nudged = true;
+      return;
+    }
+    this.nudgeTimer ??= setTimeout(() => this.wake(), NUDGE_MS);
   }
 
   async stop(): Promise<void> {

@@ -6,9 +6,10 @@ import { claimOutboxRows, enqueueOutbox, type OutboxCommand } from '../../src/db
 import { outbox } from '../../src/db/schema/index.js';
 import { createLarkClient } from '../../src/lark/client.js';
 import { createLarkGateway } from '../../src/lark/gateway.js';
-import { OutboxSender, uuidFor } from '../../src/lark/outbox-sender.js';
+import { NUDGE_MS, OutboxSender, uuidFor } from '../../src/lark/outbox-sender.js';
 import { Pacer } from '../../src/lark/pacer.js';
 import { bindUnitChat } from '../../src/workflow/organisation.js';
+import { eventually } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { fakeLark, type FakeLark } from '../helpers/fake-lark.js';
 import { seedOrganisation, silentLog } from '../helpers/org.js';
@@ -348,6 +349,45 @@ describe('outbox sender', () => {
     fakeTime += 1000;
     expect(await s.sweep()).toMatchObject({ sent: 1, paced: 0 });
     expect(lark.messages.map((m) => (m.content as { text: string }).text)).toEqual(['0', '1']);
+  });
+
+  it('looks a moment after a nudge (a burst of them is one look), at once after a wake, and again after a sweep a wake came during', async () => {
+    // Every sweep starts with the refill; nothing is queued, so each finds nothing and then idles.
+    const sweeps: number[] = [];
+    let blocked: Promise<void> | undefined;
+    const s = sender({
+      idleMs: 60_000,
+      refill: async () => {
+        sweeps.push(performance.now());
+        await blocked;
+      },
+    });
+    const swept = (n: number) => eventually(() => expect(sweeps).toHaveLength(n));
+    s.start();
+    try {
+      await swept(1);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const nudgedAt = performance.now();
+      for (let i = 0; i < 5; i += 1) s.nudge();
+      await swept(2);
+      expect(sweeps[1]! - nudgedAt).toBeGreaterThanOrEqual(NUDGE_MS - 1);
+      await new Promise((resolve) => setTimeout(resolve, NUDGE_MS * 3));
+      expect(sweeps).toHaveLength(2);
+
+      s.wake();
+      await swept(3);
+
+      let release!: () => void;
+      blocked = new Promise((resolve) => (release = resolve));
+      s.wake();
+      await swept(4);
+      s.wake(); // during the fourth sweep, after its refill: it must not idle for a minute after it
+      blocked = undefined;
+      release();
+      await swept(5);
+    } finally {
+      await s.stop();
+    }
   });
 });
 

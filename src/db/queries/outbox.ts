@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
-import { builtOnce, runFixed } from '../built-once.js';
+import { builtOnce, clientOf, runFixed } from '../built-once.js';
 import type { DbOrTx } from '../client.js';
+import { outermostClient } from '../prepared-statements.js';
 import { outbox } from '../schema/index.js';
 
 /** A message body as Lark takes it. */
@@ -84,6 +85,18 @@ function payloadOf(command: OutboxCommand): { target: unknown; payload: unknown 
   }
 }
 
+/** Transactions (their outermost client) that queued a command: see queuedOutboxIn. */
+const queuingTransactions = new WeakSet<object>();
+
+/**
+ * Whether the transaction has queued a command (enqueueOutbox), for whoever commits it: its
+ * commit should wake the sender at once, where one that only changed items can let it look a
+ * moment later (OutboxSender.nudge).
+ */
+export function queuedOutboxIn(tx: DbOrTx): boolean {
+  return queuingTransactions.has(outermostClient(clientOf(tx)));
+}
+
 /**
  * Queues a command in the caller's transaction. The key makes it idempotent: the same key twice
  * is one row (a redelivered event cannot queue its reply again). Returns false when a row with
@@ -91,6 +104,7 @@ function payloadOf(command: OutboxCommand): { target: unknown; payload: unknown 
  */
 export async function enqueueOutbox(db: DbOrTx, key: string, command: OutboxCommand, at: Date): Promise<boolean> {
   const { target, payload } = payloadOf(command);
+  queuingTransactions.add(outermostClient(clientOf(db)));
   const inserted = await db
     .insert(outbox)
     .values({ key, kind: command.kind, lane: laneOf(command, key), target, payload, createdAt: at, nextAttemptAt: at })
