@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import postgres from 'postgres';
-import { openPostgres } from '../../src/db/postgres-url.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded.js';
 
 /**
@@ -85,7 +84,7 @@ export async function startBenchServer(tempRoot: string): Promise<BenchServer> {
     description = `embedded PostgreSQL 17 (${embedded.dataDir}, port ${embedded.port})`;
   }
   const created = new Set<string>();
-  const main = openPostgres(withDatabase(adminUrl, new URL(adminUrl).pathname.slice(1) || 'postgres'), { max: 1, onnotice: () => undefined });
+  const main = postgres(withDatabase(adminUrl, new URL(adminUrl).pathname.slice(1) || 'postgres'), { max: 1, onnotice: () => undefined });
   const postmasterPid = embedded
     ? Number(fs.readFileSync(path.join(embedded.dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0])
     : undefined;
@@ -103,7 +102,7 @@ export async function startBenchServer(tempRoot: string): Promise<BenchServer> {
       await main.unsafe(`drop database if exists "${name}" with (force)`);
       created.delete(name);
     },
-    admin: (database) => openPostgres(withDatabase(adminUrl, database), { max: 1, onnotice: () => undefined, connection: { TimeZone: 'UTC' } }),
+    admin: (database) => postgres(withDatabase(adminUrl, database), { max: 1, onnotice: () => undefined, connection: { TimeZone: 'UTC' } }),
     cpuMs: () => (postmasterPid ? postgresCpuMs(postmasterPid) : undefined),
     async quiet(boundMs) {
       const started = performance.now();

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import postgres from 'postgres';
-import { openPostgres } from '../../src/db/postgres-url.js';
 import { loadOrgFile } from '../../src/org/load.js';
 import { signed, textMessage, type SignedRequest } from './lark-events.js';
 import { waitFor } from './load.js';
@@ -112,7 +111,7 @@ export async function registerTemplates(port: number, sql: postgres.Sql, facts: 
 export async function cloneItems(url: string, total: number): Promise<{ items: number; reminders: number; clocks: number; cards: number; ms: number }> {
   const started = performance.now();
   const sessions = Math.max(1, Math.min(4, os.cpus().length));
-  const sql = openPostgres(url, { max: sessions, onnotice: () => undefined, connection: { TimeZone: 'UTC' } });
+  const sql = postgres(url, { max: sessions, onnotice: () => undefined, connection: { TimeZone: 'UTC' } });
   try {
     const [role] = await sql<{ su: boolean }[]>`select rolsuper as su from pg_roles where rolname = current_user`;
     const bulk = async (tx: postgres.TransactionSql) => {

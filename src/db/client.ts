@@ -1,6 +1,5 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import type { Sql } from 'postgres';
-import { openPostgres } from './postgres-url.js';
+import postgres, { type Sql } from 'postgres';
 import { preparingClient } from './prepared-statements.js';
 import { ORG_CHANGED_NOTICE, forgetOrgSnapshots } from './queries/org-snapshot.js';
 
@@ -19,7 +18,7 @@ export interface Database {
 export const POOL_SIZE = 10;
 
 export function connectDatabase(url: string, options: { max?: number } = {}): Database {
-  const sql = openPostgres(url, {
+  const sql = postgres(url, {
     max: options.max ?? POOL_SIZE,
     // Notices are not logged; the one an organisation write raises drops this process's copies.
     onnotice: (notice) => {

@@ -16,9 +16,7 @@ import { acquireDirectoryLock, isProcessAlive, processCommandLine, type Director
 export interface EmbeddedPostgres {
   readonly dataDir: string;
   readonly port: number;
-  /** The folder of its Unix socket, if it has one (socketFolder). */
-  readonly socketDir?: string;
-  /** Connection URL for a database on this server (through the socket where there is one). */
+  /** Connection URL for a database on this server. */
   url(database: string): string;
   stop(): Promise<void>;
 }
@@ -173,26 +171,7 @@ async function tail(file: string): Promise<string> {
   return (await fs.readFile(file, 'utf8').catch(() => '')).slice(-1500);
 }
 
-/** Longest socket file path the kernel takes (sockaddr_un's 108 bytes, less the NUL), with a margin. */
-const SOCKET_PATH_LIMIT = 100;
-
-/**
- * The app talks to its own server through a Unix socket: a round trip over one costs the app and the
- * server less CPU than over TCP on 127.0.0.1 (docs/performance.md, session 10). The socket sits in
- * a folder of the data directory that only the server's user can enter (scram passwords still
- * apply). Left out, TCP only, where the socket's path would be too long for the kernel.
- */
-async function socketFolder(root: string, port: number, runAs: RunAs): Promise<string | undefined> {
-  const dir = path.join(root, 'socket');
-  if (Buffer.byteLength(path.join(dir, `.s.PGSQL.${port}.lock`)) > SOCKET_PATH_LIMIT) return undefined;
-  // We hold the directory lock and no server runs on it: what is in there was left by a killed one.
-  await fs.rm(dir, { recursive: true, force: true });
-  await fs.mkdir(dir, { mode: 0o700 });
-  if (runAs.uid !== undefined) await fs.chown(dir, runAs.uid, runAs.gid!);
-  return dir;
-}
-
-async function startServer(bin: Binaries, pgDir: string, runAs: RunAs, port: number, socketDir: string | undefined): Promise<number> {
+async function startServer(bin: Binaries, pgDir: string, runAs: RunAs, port: number): Promise<number> {
   const logFile = path.join(pgDir, '..', 'postgres.log');
   const logFd = openSync(logFile, 'a');
   if (runAs.uid !== undefined) await fs.chown(logFile, runAs.uid, runAs.gid!);
@@ -202,7 +181,7 @@ async function startServer(bin: Binaries, pgDir: string, runAs: RunAs, port: num
       '-D', pgDir,
       '-p', String(port),
       '-c', 'listen_addresses=127.0.0.1',
-      '-c', `unix_socket_directories=${socketDir ?? ''}`,
+      '-c', 'unix_socket_directories=',
       '-c', 'max_connections=200',
     ],
     // Own process group: a Ctrl-C meant for the bot must not stop the database under it.
@@ -266,17 +245,13 @@ export async function startEmbeddedPostgres({ dataDir, log }: StartEmbeddedOptio
       await clearOrphan(pgDir, log);
     }
     const port = await freePort();
-    const socketDir = await socketFolder(root, port, runAs);
-    const pid = await startServer(bin, pgDir, runAs, port, socketDir);
-    log.info({ dataDir: root, port, socket: socketDir !== undefined }, 'embedded PostgreSQL started');
+    const pid = await startServer(bin, pgDir, runAs, port);
+    log.info({ dataDir: root, port }, 'embedded PostgreSQL started');
     let stopped = false;
     return {
       dataDir: root,
       port,
-      socketDir,
-      // libpq's form for a socket (src/db/postgres-url.ts); the server also listens on 127.0.0.1.
-      url: (database) =>
-        `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}${socketDir ? `?host=${encodeURIComponent(socketDir)}` : ''}`,
+      url: (database) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
       async stop() {
         if (stopped) return;
         stopped = true;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import { openPostgres } from './postgres-url.js';
+import postgres from 'postgres';
 
 export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
@@ -14,7 +14,7 @@ const MIGRATION_LOCK = 7_403_112;
  * lock for the duration, so replicas starting together take turns instead of racing.
  */
 export async function runMigrations(url: string): Promise<void> {
-  const sql = openPostgres(url, { max: 1, onnotice: () => undefined });
+  const sql = postgres(url, { max: 1, onnotice: () => undefined });
   try {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`;
     await migrate(drizzle(sql), { migrationsFolder });

@@ -1,4 +1,4 @@
-import { openPostgres } from './postgres-url.js';
+import postgres from 'postgres';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config.js';
 import { describeDatabaseUrl } from '../logger.js';
@@ -17,7 +17,7 @@ export function databaseNameFor(mode: AppConfig['mode']): string {
 }
 
 async function ensureDatabase(adminUrl: string, name: string, reset = false): Promise<void> {
-  const admin = openPostgres(adminUrl, { max: 1, onnotice: () => undefined });
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   try {
     if (reset) await admin.unsafe(`drop database if exists "${name}" with (force)`);
     const rows = await admin`select 1 from pg_database where datname = ${name}`;

@@ -25,8 +25,6 @@ export async function countingRelay(target: URL): Promise<{ url: string; writes:
   const url = new URL(target);
   url.hostname = '127.0.0.1';
   url.port = String(port);
-  // Through the relay's TCP port, not the server's Unix socket (src/db/postgres-url.ts).
-  url.searchParams.delete('host');
   return {
     url: url.toString(),
     writes: () => writes,

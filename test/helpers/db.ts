@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { openPostgres } from '../../src/db/postgres-url.js';
+import postgres from 'postgres';
 import { inject } from 'vitest';
 import { connectDatabase, type Database, type Db } from '../../src/db/client.js';
 
@@ -14,7 +14,7 @@ export interface TestDatabase extends Database {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const { adminUrl, template } = inject('pg');
   const name = `yq_t_${template.slice(7)}_${randomBytes(4).toString('hex')}`;
-  const admin = openPostgres(adminUrl, { max: 1, onnotice: () => undefined });
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   try {
     await admin.unsafe(`create database "${name}" template "${template}"`);
   } finally {
@@ -28,7 +28,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     drop: async () => {
       await database.close();
-      const cleanup = openPostgres(adminUrl, { max: 1, onnotice: () => undefined });
+      const cleanup = postgres(adminUrl, { max: 1, onnotice: () => undefined });
       try {
         await cleanup.unsafe(`drop database if exists "${name}" with (force)`);
       } finally {

@@ -1,7 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/client.js';
-import { openPostgres } from '../../src/db/postgres-url.js';
 import { effectiveChatId, effectiveRoster, findUnit, listActiveUnits, membershipsOf, unitsBoundToChat, unitsWithoutChat } from '../../src/db/queries/organisation.js';
 import { orgSnapshot } from '../../src/db/queries/org-snapshot.js';
 import { memberships, people, units } from '../../src/db/schema/index.js';
@@ -111,7 +110,8 @@ describe('organisation snapshot', () => {
   it('a write by another process, which raises no notice here, is seen by the next transaction', async () => {
     // No notice reaches this process's callback when the write comes from a plain client.
     const generation = (await orgSnapshot(test.db)).generation;
-    const plain = openPostgres(test.url, { max: 1, onnotice: () => undefined });
+    const { default: postgres } = await import('postgres');
+    const plain = postgres(test.url, { max: 1, onnotice: () => undefined });
     await plain`update units set name = '县卫生健康委员会' where code = 'health'`;
     await plain.end();
     await test.db.transaction(async (tx) => {

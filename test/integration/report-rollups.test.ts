@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { openPostgres } from '../../src/db/postgres-url.js';
 import { describe, expect, it } from 'vitest';
 import { ensureReportZone, foldReportRollups, reportAggregates, type ReportScope } from '../../src/db/queries/reports.js';
 import { customPeriod, periodContaining, previousPeriod, type Period } from '../../src/domain/periods.js';
@@ -248,7 +247,7 @@ async function insertItem(tx: Sql, ref: string, n: number): Promise<number> {
 describe('report rollups under random SQL changes', () => {
   it('equal a rebuild from scratch after any sequence of changes, in one or many transactions', { timeout: 180_000 }, async () => {
     const database = await createTestDatabase();
-    const admin = openPostgres(database.url, { max: 3, onnotice: () => undefined });
+    const admin = postgres(database.url, { max: 3, onnotice: () => undefined });
     try {
       await admin`insert into units (code, name, role, updated_at) values ('health', '县卫健委', 'unit', now()), ('education', '县教育局', 'unit', now()), ('police', '县公安局', 'unit', now()) on conflict do nothing`;
       let run = 0;
@@ -285,7 +284,7 @@ describe('report rollups under random SQL changes', () => {
 
   it('count an item changed by two transactions committing at once exactly once', async () => {
     const database = await createTestDatabase();
-    const [one, two, watcher] = [1, 2, 3].map(() => openPostgres(database.url, { max: 1, onnotice: () => undefined })) as [Sql, Sql, Sql];
+    const [one, two, watcher] = [1, 2, 3].map(() => postgres(database.url, { max: 1, onnotice: () => undefined })) as [Sql, Sql, Sql];
     try {
       await one`insert into units (code, name, role, updated_at) values ('health', '县卫健委', 'unit', now()), ('education', '县教育局', 'unit', now()), ('police', '县公安局', 'unit', now()) on conflict do nothing`;
       const id = await one.begin((tx) => insertItem(tx as unknown as Sql, 'C-1', 0));
@@ -329,7 +328,7 @@ describe('report rollups under random SQL changes', () => {
 
   it('are rebuilt in a new zone when the county changes its zone', async () => {
     const database = await createTestDatabase();
-    const admin = openPostgres(database.url, { max: 2, onnotice: () => undefined });
+    const admin = postgres(database.url, { max: 2, onnotice: () => undefined });
     try {
       await admin`insert into units (code, name, role, updated_at) values ('health', '县卫健委', 'unit', now()), ('education', '县教育局', 'unit', now()), ('police', '县公安局', 'unit', now()) on conflict do nothing`;
       // 2026-11-24 23:30 in Shanghai is still the 24th at 15:30 in UTC, but 00:30 on the 25th in Tokyo.

@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
 import postgres from 'postgres';
-import { openPostgres } from '../../src/db/postgres-url.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { fakeLark } from '../helpers/fake-lark.js';
@@ -67,7 +66,7 @@ describe('the weekly report with two instances and a crash at the wrong moment',
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'yq-reports-'));
     orgFile = path.join(dir, 'org.yaml');
     await fs.writeFile(orgFile, TEST_ORG_YAML);
-    admin = openPostgres(db.url, { max: 2, onnotice: () => undefined });
+    admin = postgres(db.url, { max: 2, onnotice: () => undefined });
     // A week with something in it, registered through the app as usual; an instance running until
     // 08:59 on Monday has sent the reminders and the reports due by then (the week before's).
     const lark = fakeLark();

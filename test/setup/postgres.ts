@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { openPostgres } from '../../src/db/postgres-url.js';
+import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded.js';
 import { runMigrations } from '../../src/db/migrate.js';
@@ -38,7 +38,7 @@ export default async function setup(project: TestProject) {
     adminUrl = server.url('postgres');
   }
   const template = `yq_tpl_${randomBytes(4).toString('hex')}`;
-  const admin = openPostgres(adminUrl, { max: 1, onnotice: () => undefined });
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   await admin.unsafe(`create database "${template}"`);
   await runMigrations(withDatabase(adminUrl, template));
   project.provide('pg', { adminUrl, template });

@@ -2,7 +2,6 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { openPostgres } from '../../../src/db/postgres-url.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../../src/app.js';
 import type { Clock } from '../../../src/clock.js';
@@ -40,7 +39,7 @@ describe('the database restarted under load', () => {
 
   beforeAll(async () => {
     pg = await startOwnPostgres();
-    const setup = openPostgres(pg.url('postgres'), { max: 1, onnotice: () => undefined });
+    const setup = postgres(pg.url('postgres'), { max: 1, onnotice: () => undefined });
     await setup.unsafe('create database yuqing');
     await setup.end();
     lark = await startLarkRecorder();
@@ -136,7 +135,7 @@ describe('the database restarted under load', () => {
     expect([...outcomes.values()].filter((outcome) => outcome.failures.length > 0).length).toBeGreaterThan(0);
     // …and none was accepted while the database was down (an answer before the commit would be a lie).
     expect(acceptedDuringOutage).toBeLessThanOrEqual(3);
-    admin = openPostgres(pg.url('yuqing'), { max: 2, onnotice: () => undefined });
+    admin = postgres(pg.url('yuqing'), { max: 2, onnotice: () => undefined });
     expect(await waitForOutbox(admin, 90_000)).toBe(0);
 
     // One item per registration, one reply per message.
