@@ -62,12 +62,42 @@ export async function findItemsByUrlKey(db: DbOrTx, urlKey: string): Promise<Ite
   return db.select().from(items).where(eq(items.urlKey, urlKey)).orderBy(asc(items.id));
 }
 
+type ItemUpdate = (db: DbOrTx, values: Record<string, unknown>) => Promise<ItemRow[]>;
+
+/**
+ * The update of each set of changed columns, built once (its returning list alone is ~40 columns).
+ * Columns set to null are part of the set's shape: drizzle's placeholders pass every value through
+ * the column's encoder, which a timestamp's null would not survive.
+ */
+const updatesByColumns = new Map<string, ItemUpdate>();
+
+function updateOfColumns(columns: readonly (keyof NewItemRow)[], nulls: ReadonlySet<keyof NewItemRow>): ItemUpdate {
+  const signature = columns.map((column) => (nulls.has(column) ? `${column}=null` : column)).join(',');
+  let update = updatesByColumns.get(signature);
+  if (!update) {
+    const set = Object.fromEntries(columns.map((column) => [column, nulls.has(column) ? sql`null` : sql.placeholder(`set_${column}`)]));
+    update = builtOnce((db) =>
+      db
+        .update(items)
+        .set({ ...set, version: sql`${items.version} + 1` })
+        .where(eq(items.id, sql.placeholder('id')))
+        .returning(),
+    );
+    updatesByColumns.set(signature, update);
+  }
+  return update;
+}
+
 export async function updateItem(db: DbOrTx, id: number, changes: Partial<NewItemRow>): Promise<ItemRow> {
-  const [row] = await db
-    .update(items)
-    .set({ ...changes, version: sql`${items.version} + 1` })
-    .where(eq(items.id, id))
-    .returning();
+  // As drizzle's .set() does: an undefined value leaves its column alone.
+  const columns = (Object.keys(changes) as (keyof NewItemRow)[]).filter((column) => changes[column] !== undefined).sort();
+  const values: Record<string, unknown> = { id };
+  const nulls = new Set<keyof NewItemRow>();
+  for (const column of columns) {
+    if (changes[column] === null) nulls.add(column);
+    else values[`set_${column}`] = changes[column];
+  }
+  const [row] = await updateOfColumns(columns, nulls)(db, values);
   return row!;
 }
 

@@ -105,13 +105,25 @@ export function queuedOutboxIn(tx: DbOrTx): boolean {
 export async function enqueueOutbox(db: DbOrTx, key: string, command: OutboxCommand, at: Date): Promise<boolean> {
   const { target, payload } = payloadOf(command);
   queuingTransactions.add(outermostClient(clientOf(db)));
-  const inserted = await db
-    .insert(outbox)
-    .values({ key, kind: command.kind, lane: laneOf(command, key), target, payload, createdAt: at, nextAttemptAt: at })
-    .onConflictDoNothing({ target: outbox.key })
-    .returning({ id: outbox.id });
+  const inserted = await enqueueQuery(db, { key, kind: command.kind, lane: laneOf(command, key), target, payload, at });
   return inserted.length > 0;
 }
+
+const enqueueQuery = builtOnce((db) =>
+  db
+    .insert(outbox)
+    .values({
+      key: sql.placeholder('key'),
+      kind: sql.placeholder('kind'),
+      lane: sql.placeholder('lane'),
+      target: sql.placeholder('target'),
+      payload: sql.placeholder('payload'),
+      createdAt: sql.placeholder('at'),
+      nextAttemptAt: sql.placeholder('at'),
+    })
+    .onConflictDoNothing({ target: outbox.key })
+    .returning({ id: outbox.id }),
+);
 
 /**
  * Claims up to `limit` rows that are due and at the head of their lane, leasing them until
