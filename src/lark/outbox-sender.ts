@@ -108,9 +108,9 @@ export class OutboxSender {
   private running = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
-  /** A wake (or a nudge) came while a sweep ran: no pause after it (or at most NUDGE_MS). */
+  /** A wake came while a sweep ran: no pause after it. */
   private woken = false;
-  private nudged = false;
+  /** A nudge's wake, due NUDGE_MS after it; a sweep that starts meanwhile answers it. */
   private nudgeTimer?: NodeJS.Timeout;
   /** The shortest pacing wait seen in the current sweep. */
   private pacedWaitMs = Infinity;
@@ -153,6 +153,8 @@ export class OutboxSender {
     this.loop = (async () => {
       while (this.running) {
         let pause = this.idleMs;
+        clearTimeout(this.nudgeTimer);
+        this.nudgeTimer = undefined;
         try {
           const result = await this.sweep();
           // Work found: go again at once, unless everything claimed had to wait for a pacing slot.
@@ -162,8 +164,7 @@ export class OutboxSender {
         }
         // Queued while that sweep ran, maybe after its claim.
         if (this.woken) pause = 0;
-        else if (this.nudged) pause = Math.min(pause, NUDGE_MS);
-        this.woken = this.nudged = false;
+        this.woken = false;
         if (pause > 0 && this.running) await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, pause);
           this.wakeUp = () => {
@@ -172,8 +173,6 @@ export class OutboxSender {
           };
         });
         this.wakeUp = undefined;
-        clearTimeout(this.nudgeTimer);
-        this.nudgeTimer = undefined;
       }
     })();
   }
@@ -191,15 +190,12 @@ export class OutboxSender {
    * about 50 patches a second anyway (docs/performance.md, session 10).
    */
   nudge(): void {
-    if (!this.wakeUp) {
-      this.nudged = true;
-      return;
-    }
     this.nudgeTimer ??= setTimeout(() => this.wake(), NUDGE_MS);
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    clearTimeout(this.nudgeTimer);
     this.wake();
     await this.loop;
   }

@@ -94,6 +94,7 @@ describe('a card click in round trips', () => {
     expect((await findItemByRef(db.db, item.ref))!.state).toBe(item.state);
     expect(await auditRows(item)).not.toContain('item.acknowledged');
   });
+
   it('a repeat the reminder sweeper writes while a click stops its clock: the click waits for it, then cancels it with the others', async () => {
     const item = await register('河道垃圾无人清理');
     await cardsRedrawn(db.db);
@@ -124,5 +125,4 @@ describe('a card click in round trips', () => {
     expect(ackSteps.find((row) => row.step === 'repeat-test')?.status).toBe('cancelled');
     expect(ackSteps.filter((row) => row.status === 'pending')).toEqual([]);
   });
-
 });

@@ -9,9 +9,9 @@ import type { LeadRow } from './leads.js';
 /**
  * What drawing an item's card reads besides the item, its units and its clocks' records, in one
  * statement (every change and every redraw makes it; each statement costs more Node CPU than the
- * reading of its rows, docs/performance.md): the live card copies (liveCardsOf), the lead it was
- * registered from (findLeadOfItem), the assessments it is linked to (assessmentsOfItem) and its
- * audit rows (timelineOf), each as those read it.
+ * reading of its rows, docs/performance.md): the live card copies (as liveCardsOf reads them: not
+ * moved, by id), the newest lead it was registered from, the assessments it is linked to (oldest
+ * link first) and its audit rows (oldest first).
  */
 const VIEW_RECORDS_OF_ITEM = `
   select
